@@ -1,0 +1,21 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from direktori.core import views as core_views
+
+admin.site.site_header = "Direktori CBO"
+admin.site.site_title = "Direktori CBO"
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
+    path("admin/", admin.site.urls),
+]
+urlpatterns += i18n_patterns(
+    path("", include("direktori.directory.urls")),
+    prefix_default_language=False,
+)
+
+handler404 = "direktori.core.views.page_not_found"
+handler500 = "direktori.core.views.server_error"
