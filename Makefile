@@ -1,0 +1,77 @@
+# Direktori CBO — the front door. `make help` lists the targets.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+
+# The first Python >= 3.12 found: python3.12, python3.13, then python3 when it is new enough.
+PYTHON ?= $(shell for p in python3.12 python3.13 python3; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+	echo $$p; break; fi; done)
+
+.PHONY: help run serve test test-fast lint format bench messages check-python clean
+
+help: ## Show this help
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+check-python:
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Direktori CBO needs Python 3.12 or newer, and none was found (tried python3.12, python3.13, python3)."; \
+	  echo "Install it, for example: 'pyenv install 3.12' (this repository's .python-version selects it),"; \
+	  echo "or 'apt-get install python3.12 python3.12-venv' on Debian/Ubuntu, then run make again."; \
+	  exit 1; fi
+
+$(VENV)/.runtime: requirements.lock | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	@touch $@
+
+$(VENV)/.dev: requirements-dev.lock | check-python
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
+	@touch $@ $(VENV)/.runtime
+
+run: $(VENV)/.runtime ## Set everything up and serve the Sepang demo at http://127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 $(MANAGE) migrate --no-input -v 0
+	DJANGO_DEBUG=1 $(MANAGE) seed_demo
+	@echo "Direktori CBO: http://127.0.0.1:$(PORT)/ (Bahasa Melayu) and http://127.0.0.1:$(PORT)/en/ (English)"
+	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+serve: $(VENV)/.runtime ## Production-style server (gunicorn) on PORT against DATABASE_URL
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_reference
+	$(MANAGE) collectstatic --no-input -v 0
+	$(VENV)/bin/gunicorn config.wsgi --bind 0.0.0.0:$(PORT) --workers $${WEB_CONCURRENCY:-2} \
+	  --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+test: $(VENV)/.dev ## Run the whole suite (browser tests included) on DATABASE_URL or SQLite
+	@scripts/ensure-chromium
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(VENV)/.dev ## The suite without the browser tests
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev ## ruff (lint and format check), mypy, migrations and translations up to date
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy .
+	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.dev ## Format the code
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(VENV)/.dev ## Update the translation catalogues and compile them
+	DJANGO_DEBUG=1 $(MANAGE) makemessages -l ms -l en --no-obsolete --no-location --ignore='.venv/*' --ignore='bench/*'
+	DJANGO_DEBUG=1 $(MANAGE) compilemessages --ignore='.venv/*'
+
+bench: $(VENV)/.dev ## Run the benchmarks in bench/ and print their figures
+	@scripts/ensure-chromium
+	$(PY) bench/run.py
+
+clean: ## Remove the virtual environment, the SQLite database and collected static files
+	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
