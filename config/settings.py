@@ -187,6 +187,7 @@ DIREKTORI = {
     "SHOW_DEMO_NOTICE": env_bool("DIREKTORI_DEMO", DEBUG),
     "PUBLIC_BASE_URL": os.environ.get("DIREKTORI_PUBLIC_BASE_URL", "http://127.0.0.1:8000"),
     "MAP_LINK": os.environ.get(
-        "DIREKTORI_MAP_LINK", "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+        "DIREKTORI_MAP_LINK",
+        "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}",
     ),
 }

@@ -53,7 +53,7 @@ def _parse(number: str) -> phonenumbers.PhoneNumber | None:
 
 
 def display(number: str) -> str:
-    """As people write it: 03-8947 5555 at home, +44 … for foreign numbers, 15999 for short codes."""
+    """As people write it: 03-8947 5555 at home, +44 … abroad, 15999 for short codes."""
     parsed = _parse(number)
     if parsed is None:
         return number

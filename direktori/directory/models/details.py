@@ -30,24 +30,41 @@ class Phone(ExchangedModel):
         FAX = "fax", _("Fax")
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organisation"), related_name="phones",
-        on_delete=models.CASCADE, null=True, blank=True,
+        Organization,
+        verbose_name=_("organisation"),
+        related_name="phones",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
     )
     service = models.ForeignKey(
-        Service, verbose_name=_("service"), related_name="phones",
-        on_delete=models.CASCADE, null=True, blank=True,
+        Service,
+        verbose_name=_("service"),
+        related_name="phones",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
     )
     location = models.ForeignKey(
-        Location, verbose_name=_("location"), related_name="phones",
-        on_delete=models.CASCADE, null=True, blank=True,
+        Location,
+        verbose_name=_("location"),
+        related_name="phones",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
     )
     contact = models.ForeignKey(
-        Contact, verbose_name=_("contact"), related_name="phones",
-        on_delete=models.CASCADE, null=True, blank=True,
+        Contact,
+        verbose_name=_("contact"),
+        related_name="phones",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind, default=Kind.VOICE)
     number = models.CharField(
-        _("number"), max_length=32,
+        _("number"),
+        max_length=32,
         help_text=_("For example 03-8947 5555, 019-261 5999 or a short code such as 15999."),
     )
     extension = models.CharField(_("extension"), max_length=10, blank=True)
@@ -115,12 +132,20 @@ class Schedule(ExchangedModel):
     """One weekly opening period (HSDS: freq WEEKLY, byday, opens_at, closes_at)."""
 
     service = models.ForeignKey(
-        Service, verbose_name=_("service"), related_name="schedules",
-        on_delete=models.CASCADE, null=True, blank=True,
+        Service,
+        verbose_name=_("service"),
+        related_name="schedules",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
     )
     location = models.ForeignKey(
-        Location, verbose_name=_("location"), related_name="schedules",
-        on_delete=models.CASCADE, null=True, blank=True,
+        Location,
+        verbose_name=_("location"),
+        related_name="schedules",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
     )
     weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday)
     all_day = models.BooleanField(_("open all day (24 hours)"), default=False)
@@ -155,7 +180,7 @@ class Schedule(ExchangedModel):
 
     def is_open_at(self, moment: datetime.datetime) -> bool:
         day = moment.date()
-        if self.valid_from and day < self.valid_from or self.valid_to and day > self.valid_to:
+        if (self.valid_from and day < self.valid_from) or (self.valid_to and day > self.valid_to):
             return False
         if moment.isoweekday() != self.weekday:
             return False
@@ -192,16 +217,28 @@ class ServiceArea(ExchangedModel):
 
 class Language(ExchangedModel):
     service = models.ForeignKey(
-        Service, verbose_name=_("service"), related_name="languages",
-        on_delete=models.CASCADE, null=True, blank=True,
+        Service,
+        verbose_name=_("service"),
+        related_name="languages",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
     )
     location = models.ForeignKey(
-        Location, verbose_name=_("location"), related_name="languages",
-        on_delete=models.CASCADE, null=True, blank=True,
+        Location,
+        verbose_name=_("location"),
+        related_name="languages",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
     )
     phone = models.ForeignKey(
-        Phone, verbose_name=_("phone number"), related_name="languages",
-        on_delete=models.CASCADE, null=True, blank=True,
+        Phone,
+        verbose_name=_("phone number"),
+        related_name="languages",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
     )
     code = models.CharField(
         _("language code"), max_length=8, help_text=_("ISO 639-1, for example ms, en, ta, zh.")

@@ -37,9 +37,7 @@ class Location(ExchangedModel):
         null=True,
         blank=True,
     )
-    location_type = models.CharField(
-        _("type"), max_length=16, choices=Type, default=Type.PHYSICAL
-    )
+    location_type = models.CharField(_("type"), max_length=16, choices=Type, default=Type.PHYSICAL)
     name = models.CharField(_("name"), max_length=250, blank=True)
     description_ms = models.TextField(_("description (Malay)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
@@ -75,7 +73,9 @@ class Location(ExchangedModel):
         default=False,
         help_text=_("A shelter or safe house: never shown publicly, exported or printed."),
     )
-    confidential_reason = models.CharField(_("reason for confidentiality"), max_length=250, blank=True)
+    confidential_reason = models.CharField(
+        _("reason for confidentiality"), max_length=250, blank=True
+    )
 
     objects = LocationQuerySet.as_manager()
 
@@ -135,9 +135,7 @@ class Address(ExchangedModel):
     def lines(self) -> list[str]:
         town = " ".join(part for part in (self.postal_code, self.city) if part)
         return [
-            part
-            for part in (self.address_1, self.address_2, town, self.state_province)
-            if part
+            part for part in (self.address_1, self.address_2, town, self.state_province) if part
         ]
 
     def one_line(self) -> str:
@@ -146,7 +144,10 @@ class Address(ExchangedModel):
 
 class ServiceAtLocation(ExchangedModel):
     service = models.ForeignKey(
-        Service, verbose_name=_("service"), related_name="service_at_locations", on_delete=models.CASCADE
+        Service,
+        verbose_name=_("service"),
+        related_name="service_at_locations",
+        on_delete=models.CASCADE,
     )
     location = models.ForeignKey(
         Location,
@@ -160,7 +161,9 @@ class ServiceAtLocation(ExchangedModel):
         verbose_name = _("service at a location")
         verbose_name_plural = _("services at locations")
         constraints = [
-            models.UniqueConstraint(fields=["service", "location"], name="service_at_location_unique"),
+            models.UniqueConstraint(
+                fields=["service", "location"], name="service_at_location_unique"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -3,12 +3,15 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from direktori.areas.models import Area
 from direktori.core.models import ExchangedModel, in_language
 
-from .taxonomy import TaxonomyTerm
+from .taxonomy import SERVICE_CATEGORIES, TARGET_GROUPS, TaxonomyTerm
+
+REVERIFY_AFTER_DAYS = 365
 
 
 class Status(models.TextChoices):
@@ -34,6 +37,13 @@ class Verified(models.Model):
 
     class Meta:
         abstract = True
+
+    @property
+    def needs_reverification(self) -> bool:
+        """Never verified, or last verified more than a year ago (the 211 practice)."""
+        if self.verified_on is None:
+            return True
+        return (timezone.localdate() - self.verified_on).days > REVERIFY_AFTER_DAYS
 
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):
@@ -91,6 +101,9 @@ class Organization(ExchangedModel, Verified):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("directory:organization_detail", kwargs={"pk": self.pk})
+
     @property
     def display_name(self) -> str:
         return in_language(self.name, self.name_en)
@@ -99,16 +112,13 @@ class Organization(ExchangedModel, Verified):
     def description(self) -> str:
         return in_language(self.description_ms, self.description_en)
 
-    def get_absolute_url(self) -> str:
-        return reverse("directory:organization_detail", kwargs={"pk": self.pk})
-
 
 class ServiceQuerySet(models.QuerySet["Service"]):
     def active(self) -> ServiceQuerySet:
         return self.filter(status=Status.ACTIVE, organization__status=Status.ACTIVE)
 
     def in_area(self, area: Area) -> ServiceQuerySet:
-        """Services of organisations in the area, or serving it (or all of a larger area around it)."""
+        """Services of organisations in the area, or serving it or a larger area around it."""
         return self.filter(
             models.Q(organization__area__path__startswith=area.path)
             | models.Q(service_areas__area__path__startswith=area.path)
@@ -117,6 +127,29 @@ class ServiceQuerySet(models.QuerySet["Service"]):
 
     def for_term(self, term: TaxonomyTerm) -> ServiceQuerySet:
         return self.filter(terms=term)
+
+    def local_first(self, area: Area) -> ServiceQuerySet:
+        """Services of organisations in the area before those that serve it from further away."""
+        return self.annotate(
+            is_local=models.Case(
+                models.When(organization__area__path__startswith=area.path, then=models.Value(0)),
+                default=models.Value(1),
+                output_field=models.IntegerField(),
+            )
+        ).order_by("is_local", "name", "id")
+
+    def for_listing(self) -> ServiceQuerySet:
+        """What a list of services shows, in a fixed number of queries; no confidential phone."""
+        from .details import Phone, Schedule
+
+        return self.select_related("organization", "organization__area").prefetch_related(
+            models.Prefetch("terms", queryset=TaxonomyTerm.objects.select_related("taxonomy")),
+            models.Prefetch("phones", queryset=Phone.objects.public(), to_attr="public_phones"),
+            models.Prefetch(
+                "organization__phones", queryset=Phone.objects.public(), to_attr="public_phones"
+            ),
+            models.Prefetch("schedules", queryset=Schedule.objects.all()),
+        )
 
     def matching(self, text: str) -> ServiceQuerySet:
         """A plain name and description match; the real search engine is its own module."""
@@ -137,7 +170,10 @@ class ServiceQuerySet(models.QuerySet["Service"]):
 
 class Service(ExchangedModel, Verified):
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organisation"), related_name="services", on_delete=models.CASCADE
+        Organization,
+        verbose_name=_("organisation"),
+        related_name="services",
+        on_delete=models.CASCADE,
     )
     name = models.CharField(_("name"), max_length=250)
     name_en = models.CharField(_("name (English)"), max_length=250, blank=True)
@@ -173,6 +209,9 @@ class Service(ExchangedModel, Verified):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("directory:service_detail", kwargs={"pk": self.pk})
+
     @property
     def display_name(self) -> str:
         return in_language(self.name, self.name_en)
@@ -197,8 +236,11 @@ class Service(ExchangedModel, Verified):
     def hours_note(self) -> str:
         return in_language(self.hours_note_ms, self.hours_note_en)
 
-    def get_absolute_url(self) -> str:
-        return reverse("directory:service_detail", kwargs={"pk": self.pk})
+    def target_groups(self) -> list[TaxonomyTerm]:
+        return [term for term in self.terms.all() if term.taxonomy.code == TARGET_GROUPS]
+
+    def categories(self) -> list[TaxonomyTerm]:
+        return [term for term in self.terms.all() if term.taxonomy.code == SERVICE_CATEGORIES]
 
 
 class Contact(ExchangedModel):

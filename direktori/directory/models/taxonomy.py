@@ -67,7 +67,9 @@ class TaxonomyTerm(ExchangedModel):
         verbose_name_plural = _("taxonomy terms")
         ordering = ["taxonomy__code", "position", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["taxonomy", "code"], name="term_unique_code_in_taxonomy"),
+            models.UniqueConstraint(
+                fields=["taxonomy", "code"], name="term_unique_code_in_taxonomy"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,6 +8,5 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         report = areas_load_reference()
-        self.stdout.write(
-            self.style.SUCCESS(f"Areas: {report.created} created, {report.existing} already present.")
-        )
+        summary = f"Areas: {report.created} created, {report.existing} already present."
+        self.stdout.write(self.style.SUCCESS(summary))
