@@ -105,7 +105,9 @@ class Area(TimeStampedModel):
         """From the top down, excluding the country and the area itself."""
         by_code = {a.code: a for a in Area.objects.containing(self)}
         codes = [code for code in self.path.split("/") if code]
-        return [by_code[c] for c in codes[:-1] if c in by_code and by_code[c].kind != Area.Kind.COUNTRY]
+        return [
+            by_code[c] for c in codes[:-1] if c in by_code and by_code[c].kind != Area.Kind.COUNTRY
+        ]
 
     def slug_path(self) -> str:
         return "/".join([a.slug for a in self.ancestors()] + [self.slug])

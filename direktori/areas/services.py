@@ -81,7 +81,10 @@ def areas_load_reference(*, data_dir: Path = DATA_DIR) -> LoadReport:
     """Load Malaysia's states and districts (DOSM) and Sepang's mukim and localities. Idempotent."""
     report = LoadReport()
     country, created = _upsert(
-        code=COUNTRY_CODE, kind=Area.Kind.COUNTRY, name_ms="Malaysia", parent=None,
+        code=COUNTRY_CODE,
+        kind=Area.Kind.COUNTRY,
+        name_ms="Malaysia",
+        parent=None,
         name_en="Malaysia",
     )
     report.add(created)
@@ -112,7 +115,9 @@ def areas_load_reference(*, data_dir: Path = DATA_DIR) -> LoadReport:
             boundary=boundaries.get(row["code_state_district"]),
         )
         report.add(created)
-    _load_places(data_dir / "sepang_places.csv", district=Area.objects.get(code="10_7"), report=report)
+    _load_places(
+        data_dir / "sepang_places.csv", district=Area.objects.get(code="10_7"), report=report
+    )
     return report
 
 
