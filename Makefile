@@ -66,7 +66,9 @@ format: $(VENV)/.dev ## Format the code
 	$(VENV)/bin/ruff format .
 
 messages: $(VENV)/.dev ## Update the translation catalogues and compile them
-	DJANGO_DEBUG=1 $(MANAGE) makemessages -l ms -l en --no-obsolete --no-location --ignore='.venv/*' --ignore='bench/*'
+	mkdir -p locale
+	DJANGO_DEBUG=1 $(MANAGE) makemessages -l ms -l en --no-obsolete --add-location=file --ignore='.venv/*' --ignore='bench/*' --ignore='tests/*' --ignore='staticfiles/*'
+	$(PY) scripts/complete-en-catalogue locale/en/LC_MESSAGES/django.po
 	DJANGO_DEBUG=1 $(MANAGE) compilemessages --ignore='.venv/*'
 
 bench: $(VENV)/.dev ## Run the benchmarks in bench/ and print their figures
