@@ -46,7 +46,8 @@ serve: $(VENV)/.runtime ## Production-style server (gunicorn) on PORT against DA
 	$(MANAGE) load_reference
 	$(MANAGE) collectstatic --no-input -v 0
 	$(VENV)/bin/gunicorn config.wsgi --bind 0.0.0.0:$(PORT) --workers $${WEB_CONCURRENCY:-2} \
-	  --access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+	  --access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(L)ss' \
+	  --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 test: $(VENV)/.dev ## Run the whole suite (browser tests included) on DATABASE_URL or SQLite
 	@scripts/ensure-chromium
@@ -55,7 +56,7 @@ test: $(VENV)/.dev ## Run the whole suite (browser tests included) on DATABASE_U
 test-fast: $(VENV)/.dev ## The suite without the browser tests
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
-lint: $(VENV)/.dev ## ruff (lint and format check), mypy, migrations and translations up to date
+lint: $(VENV)/.dev ## ruff (lint and format check), mypy, migrations up to date
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .

@@ -94,3 +94,15 @@ def test_unknown_pages_get_a_helpful_404(client: Client, path: str) -> None:
     body = response.content.decode()
     assert 'href="tel:999"' in body
     assert 'name="q"' in body  # a search box to carry on from
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/healthz", "/readyz"])
+def test_probes_answer_by_ip_whatever_the_allowed_hosts(client: Client, path: str) -> None:
+    response = client.get(path, headers={"host": "10.0.0.7:8000"})
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_pages_still_refuse_unknown_hosts(client: Client) -> None:
+    assert client.get("/", headers={"host": "evil.example"}).status_code == 400
