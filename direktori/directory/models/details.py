@@ -16,8 +16,13 @@ from .organisations import Contact, Organization, Service
 
 class PhoneQuerySet(models.QuerySet["Phone"]):
     def public(self) -> PhoneQuerySet:
-        """Never a confidential number, nor any number of a confidential location."""
-        return self.filter(is_confidential=False).exclude(location__is_confidential=True)
+        """Never a confidential number, nor one of a confidential location or of a person who
+        has not agreed to be shown."""
+        return (
+            self.filter(is_confidential=False)
+            .exclude(location__is_confidential=True)
+            .exclude(contact__is_public=False)
+        )
 
 
 class Phone(ExchangedModel):
