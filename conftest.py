@@ -13,3 +13,22 @@ def reference_areas(db: None) -> None:
     from direktori.areas.services import areas_load_reference
 
     areas_load_reference()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_language_after_each_request() -> object:
+    """The test client runs requests in the test's own thread, so the language a request
+    activated (English under /en/) would leak into the test's later reverse() calls.
+    Each request in production starts from the default; make the tests do the same."""
+    from django.conf import settings
+    from django.core.signals import request_finished
+    from django.utils import translation
+
+    def reset(**_: object) -> None:
+        translation.activate(settings.LANGUAGE_CODE)
+
+    translation.activate(settings.LANGUAGE_CODE)
+    request_finished.connect(reset, dispatch_uid="fresh-language")
+    yield
+    request_finished.disconnect(dispatch_uid="fresh-language")
+    translation.activate(settings.LANGUAGE_CODE)
