@@ -13,9 +13,6 @@ from django.utils.translation import gettext_lazy as _
 from .models import Area
 from .services import area_save
 
-# A parent must sit higher in the hierarchy than its child.
-KIND_RANK = {kind: rank for rank, kind in enumerate(Area.Kind.values)}
-
 
 class AreaPathFilter(admin.SimpleListFilter):
     """Rows whose area lies within a chosen area: one indexed prefix query on `Area.path`.
@@ -113,30 +110,6 @@ class AreaAdminForm(forms.ModelForm):
             "source",
             "is_uncertain",
         ]
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned = self.cleaned_data
-        parent: Area | None = cleaned.get("parent")
-        kind = cleaned.get("kind")
-        if parent is None:
-            if kind and kind != Area.Kind.COUNTRY:
-                self.add_error("parent", _("Every area except the country is part of another."))
-            return cleaned
-        if self.instance.pk and (
-            parent.pk == self.instance.pk or parent.path.startswith(self.instance.path)
-        ):
-            self.add_error("parent", _("An area cannot be part of itself or of an area below it."))
-        elif kind and KIND_RANK[parent.kind] >= KIND_RANK[kind]:
-            self.add_error(
-                "parent",
-                _("A %(kind)s cannot be part of a %(parent_kind)s.")
-                % {
-                    "kind": Area.Kind(kind).label,
-                    "parent_kind": Area.Kind(parent.kind).label,
-                },
-            )
-        return cleaned
 
 
 @admin.register(Area)

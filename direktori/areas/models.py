@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +93,28 @@ class Area(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        parent = self.parent
+        if parent is None:
+            if self.kind and self.kind != self.Kind.COUNTRY:
+                raise ValidationError(
+                    {"parent": _("Every area except the country is part of another.")}
+                )
+            return
+        if self.pk and (parent.pk == self.pk or (self.path and parent.path.startswith(self.path))):
+            raise ValidationError(
+                {"parent": _("An area cannot be part of itself or of an area below it.")}
+            )
+        rank = {kind: position for position, kind in enumerate(self.Kind.values)}
+        if self.kind and rank[parent.kind] >= rank[self.kind]:
+            raise ValidationError(
+                {
+                    "parent": _("A %(kind)s cannot be part of a %(parent_kind)s.")
+                    % {"kind": self.get_kind_display(), "parent_kind": parent.get_kind_display()}
+                }
+            )
 
     @property
     def name(self) -> str:
