@@ -8,6 +8,12 @@ def _collected_static(django_db_blocker: object) -> None:
     call_command("collectstatic", "--no-input", verbosity=0)
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    """Hashing strength is Django's concern, not these tests'; the default hasher is slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def reference_areas(db: None) -> None:
     from direktori.areas.services import areas_load_reference

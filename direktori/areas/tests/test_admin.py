@@ -18,11 +18,6 @@ from direktori.areas.services import area_save
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 CHANGELIST = reverse("admin:areas_area_changelist")
 ADD = reverse("admin:areas_area_add")
 

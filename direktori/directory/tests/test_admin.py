@@ -31,11 +31,6 @@ from direktori.directory.models.taxonomy import SERVICE_CATEGORIES, TARGET_GROUP
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 REGISTERED = ["organization", "service", "location", "contact", "phone", "taxonomy", "taxonomyterm"]
 
 
