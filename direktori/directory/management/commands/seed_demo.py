@@ -1,0 +1,51 @@
+import os
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from direktori.directory.demo import (
+    DEMO_ADMIN_DEFAULT_PASSWORD,
+    DEMO_ADMIN_USERNAME,
+    demo_admin_ensure,
+    demo_directory_seed,
+)
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the reference data, then the Sepang demo directory (fictional CBOs, centres and NGOs "
+        "beside the real agencies) and a demo administrator. Safe to run again."
+    )
+
+    def handle(self, *args: object, **options: object) -> None:
+        started = time.perf_counter()
+        call_command("load_reference", stdout=self.stdout, stderr=self.stderr)
+        summary = demo_directory_seed()
+        password = os.environ.get("DEMO_ADMIN_PASSWORD") or DEMO_ADMIN_DEFAULT_PASSWORD
+        demo_admin_ensure(password=password)
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Sepang demo directory: %(demo)d fictional and %(real)d real organisations; "
+                    "%(created)d records created, %(changed)d changed (%(seconds).1f s)."
+                )
+                % {
+                    "demo": summary.demo_organizations,
+                    "real": summary.real_organizations,
+                    "created": summary.report.total_created,
+                    "changed": summary.report.total_changed,
+                    "seconds": time.perf_counter() - started,
+                }
+            )
+        )
+        self.stdout.write(
+            self.style.WARNING(
+                _(
+                    "Demo administrator (demo data only, never use it in production): "
+                    "username %(username)s, password %(password)s"
+                )
+                % {"username": DEMO_ADMIN_USERNAME, "password": password}
+            )
+        )
