@@ -1,8 +1,10 @@
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from direktori.areas.models import Area
 from direktori.directory.models import Location, Organization, Phone, Schedule, Service
@@ -18,6 +20,14 @@ from .factories import (
     ServiceFactory,
     reference_terms,
 )
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    # The assertions read the English messages; pages and commands default to Malay.
+    with translation.override("en"):
+        yield
+
 
 MONDAY = datetime.date(2026, 11, 23)
 FRIDAY = MONDAY + datetime.timedelta(days=4)

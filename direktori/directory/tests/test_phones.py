@@ -1,9 +1,19 @@
+from collections.abc import Iterator
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
 from direktori.directory import phones
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    # The assertions read the English messages; pages and commands default to Malay.
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from direktori.directory.models import Taxonomy, TaxonomyTerm
 from direktori.directory.models.taxonomy import SERVICE_CATEGORIES, TARGET_GROUPS
@@ -100,8 +101,9 @@ def test_the_factory_helper_returns_terms_by_code() -> None:
 
 def test_load_reference_prints_one_line_and_is_idempotent() -> None:
     out = io.StringIO()
-    call_command("load_reference", stdout=out)
-    call_command("load_reference", stdout=out)
+    with translation.override("en"):
+        call_command("load_reference", stdout=out)
+        call_command("load_reference", stdout=out)
     first, second = out.getvalue().strip().splitlines()
     assert re.findall(r"(\d+) created", first)[1] == "22"
     assert re.findall(r"(\d+) created", second) == ["0", "0"]

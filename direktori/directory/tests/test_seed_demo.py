@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Max, Q
 from django.test import override_settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from pytest_django import DjangoDbBlocker, Settings
 
 from direktori.areas import services as areas_services
@@ -56,7 +56,8 @@ def is_valid_number(number: str) -> bool:
 
 def seed() -> str:
     out = io.StringIO()
-    call_command("seed_demo", stdout=out)
+    with translation.override("en"):
+        call_command("seed_demo", stdout=out)
     return out.getvalue()
 
 
