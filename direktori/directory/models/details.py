@@ -184,18 +184,29 @@ class Schedule(ExchangedModel):
             raise ValidationError(_("Opening hours must belong to a service or a location."))
 
     def is_open_at(self, moment: datetime.datetime) -> bool:
-        day = moment.date()
+        now = moment.time()
+        if self._runs_on(moment.date()):
+            if self.all_day:
+                return True
+            assert self.opens_at is not None and self.closes_at is not None
+            if self.closes_at <= self.opens_at:  # runs past midnight
+                return now >= self.opens_at
+            return self.opens_at <= now < self.closes_at
+        # The small hours of a period that opened the evening before.
+        evening_before = moment.date() - datetime.timedelta(days=1)
+        return (
+            not self.all_day
+            and self.opens_at is not None
+            and self.closes_at is not None
+            and self.closes_at <= self.opens_at
+            and self._runs_on(evening_before)
+            and now < self.closes_at
+        )
+
+    def _runs_on(self, day: datetime.date) -> bool:
         if (self.valid_from and day < self.valid_from) or (self.valid_to and day > self.valid_to):
             return False
-        if moment.isoweekday() != self.weekday:
-            return False
-        if self.all_day:
-            return True
-        assert self.opens_at is not None and self.closes_at is not None
-        now = moment.time()
-        if self.closes_at <= self.opens_at:  # past midnight: open from opens_at to the day's end
-            return now >= self.opens_at
-        return self.opens_at <= now < self.closes_at
+        return day.isoweekday() == self.weekday
 
 
 class ServiceArea(ExchangedModel):

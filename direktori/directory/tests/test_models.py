@@ -68,11 +68,6 @@ class TestScheduleIsOpenAt:
         assert not hours.is_open_at(at(FRIDAY, "19:59"))
         assert not hours.is_open_at(at(FRIDAY, "00:30"))  # that is Thursday night's tail
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="Schedule.is_open_at ignores the hours after midnight, which fall on the next "
-        "weekday: Friday 20:00–01:00 reads as closed at 00:30 on Saturday.",
-    )
     def test_past_midnight_is_still_open_early_the_next_day(self) -> None:
         hours = schedule(weekday=5, opens_at=datetime.time(20), closes_at=datetime.time(1))
         assert hours.is_open_at(at(FRIDAY + datetime.timedelta(days=1), "00:30"))
