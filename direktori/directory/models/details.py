@@ -78,7 +78,7 @@ class Phone(ExchangedModel):
     is_confidential = models.BooleanField(
         _("confidential"), default=False, help_text=_("Never shown publicly, exported or printed.")
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     objects = PhoneQuerySet.as_manager()
 
@@ -100,7 +100,12 @@ class Phone(ExchangedModel):
             except ValidationError as error:
                 raise ValidationError({"number": error.messages}) from error
         if not any((self.organization_id, self.service_id, self.location_id, self.contact_id)):
-            raise ValidationError(_("A phone number must belong to something."))
+            raise ValidationError(
+                _(
+                    "A phone number must belong to an organisation, a service, a location "
+                    "or a contact."
+                )
+            )
 
     @property
     def display(self) -> str:

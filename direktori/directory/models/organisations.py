@@ -263,7 +263,7 @@ class Contact(ExchangedModel):
         blank=True,
     )
     name = models.CharField(_("name"), max_length=200)
-    title = models.CharField(_("position"), max_length=200, blank=True)
+    title = models.CharField(_("job title"), max_length=200, blank=True)
     department = models.CharField(_("department"), max_length=200, blank=True)
     email = models.EmailField(_("email"), blank=True)
     is_public = models.BooleanField(

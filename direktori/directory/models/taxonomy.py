@@ -58,7 +58,7 @@ class TaxonomyTerm(ExchangedModel):
         null=True,
         blank=True,
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(_("display order"), default=0)
 
     objects = TaxonomyTermQuerySet.as_manager()
 

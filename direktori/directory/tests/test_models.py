@@ -131,7 +131,7 @@ class TestPhoneClean:
         assert "number" in error.value.message_dict
 
     def test_a_phone_must_belong_to_something(self) -> None:
-        with pytest.raises(ValidationError, match="must belong to something"):
+        with pytest.raises(ValidationError, match="must belong to an organisation"):
             Phone(kind=Phone.Kind.CELL, number="019-261 5999").full_clean()
 
     def test_whatsapp_link(self) -> None:
