@@ -24,7 +24,9 @@ class DistrictLocator:
 
     @classmethod
     def from_database(cls) -> DistrictLocator:
-        rows = list(Area.objects.districts().filter(boundary__isnull=False).values_list("code", "boundary"))
+        rows = list(
+            Area.objects.districts().filter(boundary__isnull=False).values_list("code", "boundary")
+        )
         geometries = tuple(shape(boundary) for _, boundary in rows)
         return cls(tree=STRtree(geometries), geometries=geometries, codes=tuple(c for c, _ in rows))
 

@@ -129,7 +129,7 @@ def _demo_organization_seed(
         state_province="Selangor",
         postal_code=locality.postcode,
     )
-    services = [
+    for index in range(len(spec.services)):
         _demo_service_seed(
             seeder=seeder,
             key=f"{key}/service/{index}",
@@ -140,12 +140,12 @@ def _demo_organization_seed(
             areas=areas,
             verified_on=verified_on,
         )
-        for index in range(len(spec.services))
-    ]
     note_ms, note_en = DEMO_PHONE_NOTE
+    # A CBO's or centre's own line is the organisation's: every service of it is reached there.
     seeder.phone_upsert(
         key=f"{key}/phone",
-        service=services[0],
+        organization=organization,
+        service=None,
         kind=Phone.Kind.CELL,
         number=demo_number(number * 10),
         description_ms=f"Talian pertanyaan. {note_ms}",
@@ -154,7 +154,8 @@ def _demo_organization_seed(
     if spec.kind == Organization.Kind.CBO:
         seeder.phone_upsert(
             key=f"{key}/whatsapp",
-            service=services[0],
+            organization=organization,
+            service=None,
             kind=Phone.Kind.WHATSAPP,
             number=demo_number(number * 10 + 1),
             description_ms=note_ms,

@@ -164,16 +164,26 @@ def organization_detail(request: HttpRequest, pk: str) -> HttpResponse:
         ),
         pk=pk,
     )
-    services = organization.services.active().for_listing()
+    services = list(organization.services.active().for_listing())
     return render(
         request,
         "directory/organization_detail.html",
         {
             "organization": organization,
             "services": services,
+            "contact_phones": organization.public_phones or _numbers_of(services),
             "area_trail": [*organization.area.ancestors(), organization.area],
         },
     )
+
+
+def _numbers_of(services: list[Service]) -> list[Phone]:
+    """Every public number of the services, each number once, when the organisation has none."""
+    seen: dict[tuple[str, str], Phone] = {}
+    for service in services:
+        for phone in service.public_phones:  # type: ignore[attr-defined]
+            seen.setdefault((phone.kind, phone.number), phone)
+    return list(seen.values())
 
 
 @require_GET

@@ -280,7 +280,7 @@ def test_the_shelter_is_confidential_but_reachable(seeded: str) -> None:
     assert shelter.area.code == "10_7"  # its locality is not shown publicly either
     direct = Phone.objects.filter(location=location)
     assert direct.filter(is_confidential=True).exists()
-    public = Phone.objects.public().filter(service__organization=shelter)
+    public = Phone.objects.public().filter(organization=shelter)
     assert public.exists()
     assert not set(public.values_list("number", flat=True)) & set(
         direct.values_list("number", flat=True)
