@@ -59,7 +59,7 @@ test-fast: $(VENV)/.dev ## The suite without the browser tests
 lint: $(VENV)/.dev ## ruff (lint and format check), mypy, migrations up to date
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy .
+	DJANGO_DEBUG=1 $(VENV)/bin/mypy .
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
 
 format: $(VENV)/.dev ## Format the code

@@ -9,7 +9,7 @@ def _collected_static(django_db_blocker: object) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+def _fast_password_hashing(settings) -> None:
     """Hashing strength is Django's concern, not these tests'; the default hasher is slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

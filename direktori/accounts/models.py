@@ -5,6 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class User(AbstractUser):
     """The account of a person who signs in. Roles and area scopes arrive with the access issue."""
 
-    class Meta(AbstractUser.Meta):
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

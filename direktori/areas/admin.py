@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from .models import Area
+from .models import Area, AreaBoundary
 from .services import area_save
 
 
@@ -26,7 +26,7 @@ class AreaPathFilter(admin.SimpleListFilter):
     _paths: dict[str, str]
 
     def candidates(self, request: HttpRequest) -> QuerySet[Area]:
-        return Area.objects.of_kind(self.kind).defer("boundary").order_by("name_ms")
+        return Area.objects.of_kind(self.kind).order_by("name_ms")
 
     def label(self, area: Area) -> str:
         return area.name
@@ -81,9 +81,7 @@ class DistrictFilter(AreaPathFilter):
     kind = Area.Kind.DISTRICT
 
     def candidates(self, request: HttpRequest) -> QuerySet[Area]:
-        districts = (
-            Area.objects.districts().select_related("parent").defer("boundary", "parent__boundary")
-        )
+        districts = Area.objects.districts().select_related("parent")
         state = request.GET.get(StateFilter.parameter_name)
         if state:
             return districts.filter(parent__code=state).order_by("name_ms")
@@ -132,11 +130,11 @@ class AreaAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("boundary known"), boolean=True)
     def has_boundary(self, area: Area) -> bool:
-        return area.boundary is not None
+        return AreaBoundary.objects.filter(area=area).exists()
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Area]:
         # District boundaries are large GeoJSON documents that no admin page shows.
-        return super().get_queryset(request).defer("boundary", "parent__boundary")
+        return super().get_queryset(request)
 
     def save_model(self, request: HttpRequest, obj: Area, form: forms.Form, change: bool) -> None:
         area_save(obj)

@@ -11,7 +11,7 @@ from shapely import STRtree
 from shapely.geometry import Point, shape
 from shapely.geometry.base import BaseGeometry
 
-from .models import Area
+from .models import Area, AreaBoundary
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,9 @@ class DistrictLocator:
     @classmethod
     def from_database(cls) -> DistrictLocator:
         rows = list(
-            Area.objects.districts().filter(boundary__isnull=False).values_list("code", "boundary")
+            AreaBoundary.objects.filter(area__kind=Area.Kind.DISTRICT).values_list(
+                "area__code", "geometry"
+            )
         )
         geometries = tuple(shape(boundary) for _, boundary in rows)
         return cls(tree=STRtree(geometries), geometries=geometries, codes=tuple(c for c, _ in rows))

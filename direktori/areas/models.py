@@ -73,7 +73,6 @@ class Area(TimeStampedModel):
     )
     path = models.CharField(_("path"), max_length=400, db_index=True, editable=False)
     postcode = models.CharField(_("postcode"), max_length=5, blank=True)
-    boundary = models.JSONField(_("boundary (GeoJSON)"), null=True, blank=True, editable=False)
     source = models.CharField(_("source"), max_length=300, blank=True)
     is_uncertain = models.BooleanField(
         _("uncertain"),
@@ -139,3 +138,25 @@ class Area(TimeStampedModel):
         if self.kind == self.Kind.COUNTRY:
             return reverse("directory:area_index")
         return reverse("directory:area_detail", kwargs={"slugs": self.slug_path()})
+
+
+class AreaBoundary(models.Model):
+    """An area's outline (GeoJSON geometry, WGS84), kept apart so that ordinary reads of areas
+    never carry several kilobytes of coordinates."""
+
+    area = models.OneToOneField(
+        Area,
+        verbose_name=_("area"),
+        related_name="boundary",
+        on_delete=models.CASCADE,
+        primary_key=True,
+    )
+    geometry = models.JSONField(_("boundary (GeoJSON)"))
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("area boundary")
+        verbose_name_plural = _("area boundaries")
+
+    def __str__(self) -> str:
+        return str(self.area)

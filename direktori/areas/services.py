@@ -8,7 +8,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import Area
+from .models import Area, AreaBoundary
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 COUNTRY_CODE = "MY"
@@ -51,16 +51,8 @@ def _upsert(
         for key, value in fields.items():
             setattr(area, key, value)
         area_save(area)
-    else:
-        # Reference data never overwrites an administrator's corrections of names or parents;
-        # it only fills what is missing.
-        changed = False
-        for key, value in fields.items():
-            if key == "boundary" and area.boundary is None and value is not None:
-                area.boundary = value
-                changed = True
-        if changed:
-            area.save(update_fields=["boundary", "updated_at"])
+    # An existing area is left alone: reference data never overwrites an administrator's
+    # corrections of names or parents.
     return area, created
 
 
@@ -105,16 +97,20 @@ def areas_load_reference(*, data_dir: Path = DATA_DIR) -> LoadReport:
                 source=source,
             )
             report.add(created)
-        _, created = _upsert(
+        district, created = _upsert(
             code=row["code_state_district"],
             kind=Area.Kind.DISTRICT,
             name_ms=row["district"],
             parent=states[state_code],
             name_en=row["district"],
             source=source,
-            boundary=boundaries.get(row["code_state_district"]),
         )
         report.add(created)
+        geometry = boundaries.get(district.code)
+        if geometry is not None:
+            AreaBoundary.objects.get_or_create(
+                area=district, defaults={"geometry": geometry, "source": source}
+            )
     _load_places(
         data_dir / "sepang_places.csv", district=Area.objects.get(code="10_7"), report=report
     )

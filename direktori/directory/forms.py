@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from direktori.areas.models import Area
 
 from .models import Service, TaxonomyTerm
+from .models.organisations import ServiceQuerySet
 
 
 def area_choices() -> list[tuple[str, object]]:
@@ -45,7 +46,9 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["kawasan"].choices = area_choices()
+        field = self.fields["kawasan"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = area_choices()
 
     def clean_kawasan(self) -> Area | None:
         code = self.cleaned_data.get("kawasan")
@@ -56,7 +59,7 @@ class SearchForm(forms.Form):
         data["q"] = " ".join((data.get("q") or "").split())
         return data
 
-    def results(self):  # type: ignore[no-untyped-def]
+    def results(self) -> ServiceQuerySet:
         data = self.cleaned_data
         services = Service.objects.active()
         if data["q"]:

@@ -59,7 +59,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "page": page,
         "helplines": helpline_services() if searched and not page.paginator.count else [],
     }
-    template = "directory/search.html#results" if request.htmx else "directory/search.html"
+    is_htmx = bool(getattr(request, "htmx", False))  # set by django_htmx middleware
+    template = "directory/search.html#results" if is_htmx else "directory/search.html"
     return render(request, template, context)
 
 
@@ -171,7 +172,7 @@ def organization_detail(request: HttpRequest, pk: str) -> HttpResponse:
         {
             "organization": organization,
             "services": services,
-            "contact_phones": organization.public_phones or _numbers_of(services),
+            "contact_phones": getattr(organization, "public_phones", []) or _numbers_of(services),
             "area_trail": [*organization.area.ancestors(), organization.area],
         },
     )

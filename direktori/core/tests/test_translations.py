@@ -39,7 +39,7 @@ def test_compiled_catalogue_matches_the_source(language: str) -> None:
 def test_every_string_in_the_code_is_in_the_catalogues(
     tmp_path: Path,
     settings,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Extract the strings afresh (xgettext) from a copy of the source and compare them with the
     committed catalogues. The copy has no locale/ folder, so makemessages cannot touch ours."""

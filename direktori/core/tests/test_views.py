@@ -106,3 +106,12 @@ def test_probes_answer_by_ip_whatever_the_allowed_hosts(client: Client, path: st
 @pytest.mark.django_db
 def test_pages_still_refuse_unknown_hosts(client: Client) -> None:
     assert client.get("/", headers={"host": "evil.example"}).status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "switch_to"),
+    [("/tiada-halaman/", "/en/tiada-halaman/"), ("/en/no-such-page/", "/no-such-page/")],
+)
+def test_language_switch_works_on_the_404_page(client: Client, path: str, switch_to: str) -> None:
+    assert f'class="lang-switch" href="{switch_to}"' in client.get(path).content.decode()

@@ -95,8 +95,7 @@ class LocationAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Location]:
-        # A district's boundary is a large GeoJSON document that the list never shows.
-        return super().get_queryset(request).defer("area__boundary")
+        return super().get_queryset(request)
 
     @admin.display(description=_("confidential"), ordering="is_confidential")
     def confidential(self, location: Location) -> SafeString | str:

@@ -68,8 +68,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organization]:
-        # A district's boundary is a large GeoJSON document that the list never shows.
-        return super().get_queryset(request).defer("area__boundary")
+        return super().get_queryset(request)
 
 
 @admin.register(Contact)

@@ -9,4 +9,4 @@ register = template.Library()
 @register.filter
 def map_link(location: Location) -> str:
     """A link to the place on the configured map service (OpenStreetMap by default)."""
-    return settings.DIREKTORI["MAP_LINK"].format(lat=location.latitude, lon=location.longitude)
+    return str(settings.DIREKTORI["MAP_LINK"]).format(lat=location.latitude, lon=location.longitude)

@@ -237,8 +237,10 @@ def test_search_filters_by_target_group_and_area(
 ) -> None:
     body = client.get("/cari/", {"q": "rawatan", "kumpulan": "children"}).content.decode()
     assert "Rawatan pesakit luar" not in body
-    body = client.get("/cari/", {"q": "rawatan", "kumpulan": "elderly", "kawasan": "10_7"}).content
-    assert "Rawatan pesakit luar" in body.decode()
+    body = client.get(
+        "/cari/", {"q": "rawatan", "kumpulan": "elderly", "kawasan": "10_7"}
+    ).content.decode()
+    assert "Rawatan pesakit luar" in body
     body = client.get("/cari/", {"q": "rawatan", "kawasan": "14"}).content.decode()
     assert "Rawatan pesakit luar" not in body
 
