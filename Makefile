@@ -50,7 +50,7 @@ serve: $(VENV)/.runtime ## Production-style server (gunicorn) on PORT against DA
 	  --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 test: $(VENV)/.dev ## Run the whole suite (browser tests included) on DATABASE_URL or SQLite
-	@scripts/ensure-chromium
+	@scripts/ensure-test-tools
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.dev ## The suite without the browser tests
@@ -73,7 +73,7 @@ messages: $(VENV)/.dev ## Update the translation catalogues and compile them
 	DJANGO_DEBUG=1 $(MANAGE) compilemessages --ignore='.venv/*'
 
 bench: $(VENV)/.dev ## Run the benchmarks in bench/ and print their figures
-	@scripts/ensure-chromium
+	@scripts/ensure-test-tools
 	$(PY) bench/run.py
 
 clean: ## Remove the virtual environment, the SQLite database and collected static files

@@ -61,7 +61,7 @@ def main() -> int:
 
     chromium = os.environ.get("CHROMIUM", "/usr/bin/chromium")
     if not os.access(chromium, os.X_OK):
-        print(f"The benchmark needs Chromium at {chromium} (scripts/ensure-chromium).")
+        print(f"The benchmark needs Chromium at {chromium} (scripts/ensure-test-tools).")
         return 2
 
     _LOAD_BEFORE[0] = os.getloadavg()

@@ -97,7 +97,7 @@ def playwright() -> Iterator[Playwright]:
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(
-            f"The browser tests need Chromium at {CHROMIUM}: run scripts/ensure-chromium "
+            f"The browser tests need Chromium at {CHROMIUM}: run scripts/ensure-test-tools "
             "(Debian: apt-get install chromium) or set CHROMIUM=/path/to/chromium."
         )
     instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
