@@ -28,15 +28,23 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
+MISSING_SECRET_KEY = (
+    "DJANGO_SECRET_KEY is not set. Set it to a long random value "  # noqa: S105 (a message, not a secret)
+    "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
+    "or set DJANGO_DEBUG=1 for local development."
+)
+# Without a key outside DEBUG, SECRET_KEY stays empty: tooling that signs nothing (migrations,
+# makemigrations --check, collectstatic) still runs, Django refuses anything that would sign,
+# and config/wsgi.py refuses to serve (require_secret_key).
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it to a long random value "
-            "(python -c 'import secrets; print(secrets.token_urlsafe(50))'), "
-            "or set DJANGO_DEBUG=1 for local development."
-        )
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "development-only-key-not-for-production-use-0123456789abcdef"  # noqa: S105
+
+
+def require_secret_key() -> None:
+    if not SECRET_KEY:
+        raise ImproperlyConfigured(MISSING_SECRET_KEY)
+
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
