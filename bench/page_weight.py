@@ -23,24 +23,19 @@ a few warm-up requests, and times each from sending the request to having read t
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 # The resource types that count against the page-weight budget (CDP Network.ResourceType).
 BUDGET_TYPES = ("Document", "Stylesheet", "Script", "Font")
 
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+# One place says how chromium starts, for the browser tests and this benchmark alike.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.browser.chromium import CHROMIUM_ARGS as CHROMIUM_ARGS  # noqa: E402
 
 
 @dataclass

@@ -37,18 +37,8 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# Browser downloads don't work on these machines: Playwright drives Debian's chromium.
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from .chromium import CHROMIUM, CHROMIUM_ARGS
+
 LANGUAGES = ("ms", "en")
 MOBILE_VIEWPORT: ViewportSize = {"width": 360, "height": 740}
 NOT_FOUND_PATH = "halaman-yang-tiada-langsung/"
