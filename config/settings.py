@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "direktori.accounts",
     "direktori.areas",
     "direktori.directory",
+    "direktori.hsds",
 ]
 
 MIDDLEWARE = [

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from ..models import Contact, Organization, Service
+from ..models import Contact, Organization, OrganizationIdentifier, Service
 from .details import PhoneInline
 from .filters import OrganizationDistrictFilter, OrganizationStateFilter, TargetGroupFilter
 from .locations import LocationInline
@@ -28,6 +28,12 @@ class ContactInline(admin.TabularInline):
     extra = 0
 
 
+class IdentifierInline(admin.TabularInline):
+    model = OrganizationIdentifier
+    fields = ["identifier_scheme", "identifier_type", "identifier"]
+    extra = 0
+
+
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "area", "status", "is_demo", "verified_on"]
@@ -45,7 +51,7 @@ class OrganizationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["area", "parent_organization"]
     readonly_fields = VERIFICATION_FIELDS
     actions = [mark_verified_today]
-    inlines = [ServiceInline, LocationInline, PhoneInline, ContactInline]
+    inlines = [ServiceInline, LocationInline, PhoneInline, ContactInline, IdentifierInline]
     fieldsets = [
         (
             _("Identity"),

@@ -1,3 +1,4 @@
+from .identifiers import OrganizationIdentifier
 from .details import Language, Phone, Schedule, ServiceArea
 from .locations import Accessibility, Address, Location, ServiceAtLocation
 from .organisations import Contact, Organization, Service
@@ -10,6 +11,7 @@ __all__ = [
     "Language",
     "Location",
     "Organization",
+    "OrganizationIdentifier",
     "Phone",
     "Schedule",
     "Service",

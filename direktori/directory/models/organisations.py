@@ -20,6 +20,7 @@ class Status(models.TextChoices):
     ACTIVE = "active", _("Active")
     INACTIVE = "inactive", _("Inactive")
     DEFUNCT = "defunct", _("Defunct")
+    TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
 
 
 class Verified(models.Model):
@@ -84,7 +85,7 @@ class Organization(ExchangedModel, Verified):
         null=True,
         blank=True,
     )
-    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.ACTIVE)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.ACTIVE)
     is_demo = models.BooleanField(
         _("demo data"), default=False, help_text=_("Fictional entry for demonstration.")
     )
@@ -190,7 +191,7 @@ class Service(ExchangedModel, Verified):
     hours_note_en = models.CharField(_("opening hours note (English)"), max_length=250, blank=True)
     email = models.EmailField(_("email"), blank=True)
     url = models.URLField(_("website"), blank=True)
-    status = models.CharField(_("status"), max_length=16, choices=Status, default=Status.ACTIVE)
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.ACTIVE)
     terms = models.ManyToManyField(
         TaxonomyTerm,
         verbose_name=_("target groups and categories"),
