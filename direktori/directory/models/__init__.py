@@ -1,5 +1,5 @@
-from .identifiers import OrganizationIdentifier
 from .details import Language, Phone, Schedule, ServiceArea
+from .identifiers import OrganizationIdentifier
 from .locations import Accessibility, Address, Location, ServiceAtLocation
 from .organisations import Contact, Organization, Service
 from .taxonomy import Taxonomy, TaxonomyTerm
