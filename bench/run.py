@@ -12,17 +12,10 @@ from __future__ import annotations
 import argparse
 import datetime
 import os
-import platform
-import secrets
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 from page_weight import (
@@ -32,12 +25,22 @@ from page_weight import (
     measure_page_weight,
     time_server,
 )
+from results import RESULTS, write_section
+from serving import (
+    WORKERS,
+    free_port,
+    git_commit,
+    machine,
+    manage,
+    production_env,
+    start_gunicorn,
+    stop,
+    wait_until_up,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "RESULTS.md"
 KB = 1000  # budgets and figures in kilobytes of 1,000 bytes
 HOME_BUDGET_KB = 60  # the issue: the home page weighs at most 60 KB compressed, first visit
-WORKERS = 2  # as `make serve` by default (WEB_CONCURRENCY)
 PICK_SERVICE = """
 from direktori.areas.models import Area
 from direktori.directory.models import Organization, Service
@@ -66,7 +69,7 @@ def main() -> int:
 
     _LOAD_BEFORE[0] = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="direktori-bench-"))
-    env = _production_env(work)
+    env = production_env(work)
     server: subprocess.Popen[bytes] | None = None
     try:
         _step("Preparing the server (migrate, seed_demo, collectstatic)")
@@ -75,14 +78,14 @@ def main() -> int:
             ["seed_demo", "-v", "0"],
             ["collectstatic", "--no-input", "-v", "0"],
         ):
-            _manage(command, env)
-        service_path = _manage(["shell", "-v", "0", "-c", PICK_SERVICE], env).split()[-1]
+            manage(command, env)
+        service_path = manage(["shell", "-v", "0", "-c", PICK_SERVICE], env).split()[-1]
 
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}"
         _step(f"Starting gunicorn ({WORKERS} workers) on {base}")
-        server = _start_gunicorn(port, env, work)
-        _wait_until_up(base + "/healthz", server)
+        server = start_gunicorn(port, env, work)
+        wait_until_up(base + "/healthz", server)
 
         pages = [
             ("home (ms)", "/"),
@@ -99,7 +102,7 @@ def main() -> int:
         ]
     finally:
         if server is not None:
-            _stop(server)
+            stop(server)
         if args.keep:
             print(f"Kept {work}")
         else:
@@ -109,7 +112,7 @@ def main() -> int:
     print()
     print(report)
     if not args.no_write:
-        RESULTS.write_text(report, encoding="utf-8")
+        write_section("pages", report)
         print(f"Written to {RESULTS.relative_to(ROOT)}")
     failed = [w for w in weights if w.status != 200 or w.problems]
     home_over = [
@@ -122,98 +125,8 @@ def main() -> int:
     return 1 if failed or home_over else 0
 
 
-def _production_env(work: Path) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DIREKTORI_", "DATABASE_URL"))
-    }
-    env.update(
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_HTTPS="0",
-        DATABASE_URL=f"sqlite:///{work / 'bench.sqlite3'}",
-        DJANGO_STATIC_ROOT=str(work / "static"),
-        DJANGO_LOG_LEVEL="WARNING",
-        # The pages carry demo entries, so they say so, as a demo deployment would.
-        DIREKTORI_DEMO="1",
-    )
-    return env
-
-
 def _step(title: str) -> None:
     print(f"==> {title}", flush=True)
-
-
-def _manage(command: list[str], env: dict[str, str]) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *command],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit(f"manage.py {command[0]} failed (exit status {result.returncode})")
-    return result.stdout
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _start_gunicorn(port: int, env: dict[str, str], work: Path) -> subprocess.Popen[bytes]:
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    # The command line of `make serve`, bound to 127.0.0.1 only, logs in the work directory.
-    return subprocess.Popen(
-        [
-            str(gunicorn),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(WORKERS),
-            "--access-logfile",
-            str(work / "access.log"),
-            "--error-logfile",
-            str(work / "error.log"),
-            "--forwarded-allow-ips",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-
-
-def _wait_until_up(url: str, server: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"gunicorn exited with status {server.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our server)
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError):
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"gunicorn did not answer {url} within {timeout:.0f} s")
-
-
-def _stop(server: subprocess.Popen[bytes]) -> None:
-    """Stop the gunicorn master we started (it stops its own workers)."""
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 _BROWSER_VERSION = [""]
@@ -236,55 +149,21 @@ def _kb(size: int) -> str:
     return f"{size / KB:.1f}"
 
 
-def _machine() -> list[str]:
-    memory = "unknown"
-    cpu = platform.processor() or "unknown"
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    uname = subprocess.run(["uname", "-a"], capture_output=True, text=True, check=False)
-    load = ", ".join(f"{value:.2f}" for value in _LOAD_BEFORE[0])
-    return [
-        f"- machine: `{uname.stdout.strip() or ' '.join(platform.uname())}`",
-        f"- CPUs: {os.cpu_count()} ({cpu}); RAM: {memory}; load average before the run: {load}",
-        f"- Python {platform.python_version()}",
-    ]
-
-
-def _git_commit() -> str:
-    def git(*args: str) -> str:
-        result = subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False
-        )
-        return result.stdout.strip()
-
-    commit = git("rev-parse", "HEAD") or "unknown"
-    dirty = git("status", "--porcelain", "--untracked-files=no")
-    return f"{commit}{' (with uncommitted changes)' if dirty else ''}"
-
-
 def _report(
     weights: list[PageWeight], timings: list[Timing], *, browser_version: str, requests: int
 ) -> str:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        "# Benchmark results",
+        "## Public pages (bench/run.py)",
         "",
-        f"Written by `make bench` (bench/run.py) on {now}. How to read them: bench/README.md.",
+        f"Measured on {now}.",
         "",
-        f"- git commit: `{_git_commit()}`",
-        *_machine(),
+        f"- git commit: `{git_commit()}`",
+        *machine(_LOAD_BEFORE[0]),
         f"- browser: Debian chromium {browser_version} (headless); server: gunicorn, {WORKERS} "
         "workers, SQLite, `DJANGO_DEBUG` off, static files by WhiteNoise; demo data: `seed_demo`",
         "",
-        "## Page weight, first visit (empty cache)",
+        "### Page weight, first visit (empty cache)",
         "",
         "KB = 1,000 bytes as transferred: compressed body and response headers "
         "(CDP `encodedDataLength`). Budgeted: the document and the stylesheets, scripts and fonts "
@@ -308,7 +187,7 @@ def _report(
         )
     lines += [
         "",
-        "## Server response time",
+        "### Server response time",
         "",
         f"Sequential requests with urllib (`Accept-Encoding: gzip`), {requests} timed after a "
         "warm-up, from sending the request to the last byte of the body; milliseconds.",
@@ -318,10 +197,10 @@ def _report(
     ]
     for t in timings:
         lines.append(f"| {t.label} | {t.median:.1f} | {t.p90:.1f} | {t.fastest:.1f} |")
-    lines += ["", "## What each page loaded", ""]
+    lines += ["", "### What each page loaded", ""]
     for w in weights:
         lines += [
-            f"### {w.label}: `{w.url.split('//', 1)[-1].split('/', 1)[-1] or '/'}`",
+            f"#### {w.label}: `{w.url.split('//', 1)[-1].split('/', 1)[-1] or '/'}`",
             "",
             "| resource | type | status | encoding | body bytes | transferred bytes |",
             "|---|---|---:|---|---:|---:|",
