@@ -1,0 +1,128 @@
+"""What the directory publishes as HSDS: the only door for the API and the export.
+
+Nothing of a confidential location (shelters, safe houses) leaves through here — not the location,
+nor its addresses, phones, schedules, accessibility, languages or service links — and neither does a
+confidential phone or a contact who has not agreed to be listed. Each queryset selects what its
+rows (rows.py) read, so that building them runs no query per row. All are ordered by id.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from direktori.directory.models import (
+    Accessibility,
+    Address,
+    Contact,
+    Language,
+    Location,
+    Organization,
+    OrganizationIdentifier,
+    Phone,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+
+from .models import ChangeRecord
+
+# Enough parents to reach the state from a locality (locality → mukim → district → state).
+AREA_CHAIN = "area__parent__parent__parent"
+
+
+def terms_with_taxonomy() -> QuerySet[TaxonomyTerm]:
+    return TaxonomyTerm.objects.select_related("taxonomy")
+
+
+def organizations() -> QuerySet[Organization]:
+    return Organization.objects.select_related("area").order_by("id")
+
+
+def services() -> QuerySet[Service]:
+    """Services of every status: HSDS `status` says which are active."""
+    return Service.objects.prefetch_related(
+        Prefetch("terms", queryset=terms_with_taxonomy())
+    ).order_by("id")
+
+
+def locations() -> QuerySet[Location]:
+    return Location.objects.public().select_related("area").order_by("id")
+
+
+def addresses() -> QuerySet[Address]:
+    return (
+        Address.objects.filter(location__is_confidential=False)
+        .select_related(f"location__{AREA_CHAIN}")
+        .order_by("id")
+    )
+
+
+def phones() -> QuerySet[Phone]:
+    return Phone.objects.public().order_by("id")
+
+
+def contacts() -> QuerySet[Contact]:
+    return Contact.objects.filter(is_public=True).order_by("id")
+
+
+def schedules() -> QuerySet[Schedule]:
+    return Schedule.objects.exclude(location__is_confidential=True).order_by("id")
+
+
+def service_areas() -> QuerySet[ServiceArea]:
+    return ServiceArea.objects.select_related("area").order_by("id")
+
+
+def languages() -> QuerySet[Language]:
+    return (
+        Language.objects.exclude(location__is_confidential=True)
+        .exclude(phone__is_confidential=True)
+        .exclude(phone__location__is_confidential=True)
+        .exclude(phone__contact__is_public=False)
+        .order_by("id")
+    )
+
+
+def accessibility() -> QuerySet[Accessibility]:
+    return Accessibility.objects.filter(location__is_confidential=False).order_by("id")
+
+
+def service_at_locations() -> QuerySet[ServiceAtLocation]:
+    return ServiceAtLocation.objects.filter(location__is_confidential=False).order_by("id")
+
+
+def taxonomies() -> QuerySet[Taxonomy]:
+    return Taxonomy.objects.order_by("id")
+
+
+def taxonomy_terms() -> QuerySet[TaxonomyTerm]:
+    return terms_with_taxonomy().order_by("id")
+
+
+def organization_identifiers() -> QuerySet[OrganizationIdentifier]:
+    return OrganizationIdentifier.objects.order_by("id")
+
+
+def metadata() -> QuerySet[ChangeRecord]:
+    """Change records of published records only: a change to a confidential place would name
+    it (and its old values). Records of tables without confidential rows all pass."""
+    guarded: dict[str, QuerySet] = {
+        "location": locations(),
+        "address": addresses(),
+        "phone": phones(),
+        "contact": contacts(),
+        "schedule": schedules(),
+        "language": languages(),
+        "accessibility": accessibility(),
+        "service_at_location": service_at_locations(),
+    }
+    allowed = ~Q(resource_type__in=list(guarded))
+    for resource_type, queryset in guarded.items():
+        allowed |= Q(
+            resource_type=resource_type,
+            resource_id__in=queryset.order_by().values("id"),
+        )
+    return ChangeRecord.objects.filter(allowed).order_by("id")
