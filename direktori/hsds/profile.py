@@ -40,6 +40,7 @@ class Term(StrEnum):
     LISTED_PUBLICLY = "listed-publicly"  # contact: "true" = the person agreed to be listed
     CONFIDENTIAL = "confidential"  # location, phone: "true"; import only, never exported
     APPOINTED_BY = "appointed-by"  # organization (CBO): KPWKM | MPKK | JPKK | JKM | lain
+    ADDRESS_WITHOUT_POSTCODE = "address-without-postcode"  # location: JSON of an address row
 
 
 TERM_IDS: dict[Term, uuid.UUID] = {term: profile_uuid("term", term.value) for term in Term}
@@ -61,6 +62,9 @@ TERM_DESCRIPTIONS: dict[Term, str] = {
     Term.CONFIDENTIAL: "true for a location or phone that must never be published "
     "(shelters, safe houses). Read on import; such records are never exported.",
     Term.APPOINTED_BY: "Body that appointed the CBO: KPWKM, MPKK, JPKK, JKM or lain.",
+    Term.ADDRESS_WITHOUT_POSTCODE: "An address of the location whose postcode is not known, "
+    "which the HSDS address table cannot hold: a JSON object with the fields of an address row "
+    "(id, address_type, attention, address_1, address_2, city, region, state_province, country).",
 }
 
 
