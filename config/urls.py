@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from direktori.core import views as core_views
+from direktori.hsds.api import api as hsds_api
 
 admin.site.site_header = "Direktori CBO"
 admin.site.site_title = "Direktori CBO"
@@ -11,6 +12,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
+    path("api/hsds/", hsds_api.urls),
 ]
 urlpatterns += i18n_patterns(
     path("", include("direktori.directory.urls")),

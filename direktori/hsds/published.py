@@ -26,6 +26,7 @@ from direktori.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from direktori.directory.models.organisations import ServiceQuerySet
 
 from .models import ChangeRecord
 
@@ -41,7 +42,7 @@ def organizations() -> QuerySet[Organization]:
     return Organization.objects.select_related("area").order_by("id")
 
 
-def services() -> QuerySet[Service]:
+def services() -> ServiceQuerySet:
     """Services of every status: HSDS `status` says which are active."""
     return Service.objects.prefetch_related(
         Prefetch("terms", queryset=terms_with_taxonomy())
