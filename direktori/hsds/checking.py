@@ -168,8 +168,6 @@ def _check_table(package: Package, table: str, checked: Checked, progress: Progr
     columns = package.columns(table)
     # A JSON file holds every table: its notes name the table with the field.
     prefix = f"{table}." if package.is_json else ""
-    if table in TABLES_NOT_KEPT:
-        findings.note(file, None, table if package.is_json else "", not_kept_reason())
     for column in columns:
         if column not in spec.fields:
             findings.note(
@@ -220,6 +218,8 @@ def _check_table(package: Package, table: str, checked: Checked, progress: Progr
         elif row_check is not None and record_id is not None:
             row_check(checked, file, row_name, row, record_id, bad)
     checked.rows[table] = count
+    if table in TABLES_NOT_KEPT and count:
+        findings.note(file, None, table if package.is_json else "", not_kept_reason())
     if progress is not None:
         progress(_("checking %(file)s") % {"file": file}, count, count)
 
