@@ -55,7 +55,10 @@ def _contacts() -> QuerySet[Contact]:
 
 
 def _location_prefetches(prefix: str = "") -> list[Prefetch]:
+    # published.locations() brings the addresses without postcode; a related location does not.
+    reached = [published.addresses_without_postcode(prefix)] if prefix else []
     return [
+        *reached,
         Prefetch(f"{prefix}addresses", published.addresses()),
         Prefetch(f"{prefix}phones", _phones()),
         Prefetch(f"{prefix}schedules", published.schedules()),

@@ -143,11 +143,13 @@ def export_package(target: Path, *, progress: Progress | None = None) -> ExportR
                         tables.write("attribute", attribute)
                 if progress is not None and tables.counts[table] % CHUNK == 0:
                     progress(table, tables.counts[table])
-            if skipped:
+            if skipped and table == "address":
                 report.notes.append(
-                    f"{skipped} {table} record(s) not exported: HSDS requires what the "
-                    "directory does not know (see the profile)."
+                    f"{skipped} address(es) without a postcode written as the "
+                    "address-without-postcode attribute of their location (see the profile)."
                 )
+            elif skipped:
+                report.notes.append(f"{skipped} {table} record(s) could not be written as HSDS.")
         for row in rows.profile_taxonomy_rows():
             tables.write("taxonomy", row)
         for row in rows.profile_term_rows():

@@ -49,8 +49,22 @@ def services() -> ServiceQuerySet:
     ).order_by("id")
 
 
+def addresses_without_postcode(prefix: str = "") -> Prefetch:
+    """A location's addresses without a postcode, which HSDS publishes as an attribute."""
+    return Prefetch(
+        f"{prefix}addresses",
+        Address.objects.filter(postal_code="").order_by("id"),
+        to_attr="addresses_without_postcode",
+    )
+
+
 def locations() -> QuerySet[Location]:
-    return Location.objects.public().select_related("area").order_by("id")
+    return (
+        Location.objects.public()
+        .select_related("area")
+        .prefetch_related(addresses_without_postcode())
+        .order_by("id")
+    )
 
 
 def addresses() -> QuerySet[Address]:

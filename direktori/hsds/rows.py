@@ -141,7 +141,8 @@ def location_row(location: Location) -> Row:
 
 
 def address_row(address: Address) -> Row | None:
-    """None when the postcode is unknown: HSDS requires one (the export counts these)."""
+    """None when the postcode is unknown: HSDS requires one, so such an address travels in an
+    attribute of its location instead (`attribute_rows_for`)."""
     if not address.postal_code:
         return None
     area = address.location.area
@@ -421,12 +422,46 @@ def _facts(entity_name: str, obj: Any) -> Iterable[tuple[Term, str]]:
         yield Term.LISTED_PUBLICLY, "true"
 
 
+def _addresses_without_postcode(location: Location) -> list[Row]:
+    """HSDS requires a postcode; an address without one travels in an attribute (the profile)."""
+    term_id = profile.TERM_IDS[Term.ADDRESS_WITHOUT_POSTCODE]
+    found = []
+    addresses = getattr(location, "addresses_without_postcode", None)
+    if addresses is None:
+        addresses = location.addresses.filter(postal_code="").order_by("id")
+    for address in addresses:
+        value = {
+            "id": str(address.id),
+            "address_type": address.address_type,
+            "attention": address.attention,
+            "address_1": address.address_1,
+            "address_2": address.address_2,
+            "city": address.city,
+            "region": address.region,
+            "state_province": address.state_province,
+            "country": address.country,
+        }
+        row = _attribute_to(
+            "location",
+            location.id,
+            term_id,
+            Term.ADDRESS_WITHOUT_POSTCODE.value,
+            json.dumps(value, ensure_ascii=False),
+        )
+        row["id"] = str(profile.attribute_id(address.id, term_id))
+        found.append(row)
+    return found
+
+
 def attribute_rows_for(entity_name: str, obj: Any) -> list[Row]:
-    """The profile attributes of one record. Organisations and locations need `area` selected;
-    services need `terms` prefetched with their taxonomy (see published.py)."""
+    """The profile attributes of one record. Organisations and locations need `area` selected,
+    locations their `addresses_without_postcode`; services need `terms` prefetched with their
+    taxonomy (see published.py)."""
     rows = [
         _attribute(entity_name, obj.id, term, value) for term, value in _facts(entity_name, obj)
     ]
+    if entity_name == "location":
+        rows += _addresses_without_postcode(obj)
     if entity_name == "service":
         rows += [
             _attribute_to("service", obj.id, term.id, term.taxonomy.code, None)

@@ -103,14 +103,26 @@ def test_a_zip_holds_the_same_package(reference_areas, tmp_path):
         assert (tmp_path / "unzipped" / path.name).read_text() == path.read_text()
 
 
-def test_an_address_without_a_postcode_is_left_out_and_counted(reference_areas, tmp_path):
+def test_an_address_without_a_postcode_travels_as_an_attribute(reference_areas, tmp_path):
     directory = build_sepang_directory()
-    AddressFactory.create(location=directory.hall, address_1="Jalan Tanpa Poskod", postal_code="")
+    address = AddressFactory.create(
+        location=directory.hall, address_1="Jalan Tanpa Poskod", city="", postal_code=""
+    )
 
-    report = export_package(tmp_path / "out")
+    export_package(tmp_path / "out")
 
     assert_valid(tmp_path / "out")
-    assert any("address" in note for note in report.notes)
+    assert str(address.pk) not in (tmp_path / "out" / "addresses.csv").read_text()
+    [carried] = [
+        row
+        for row in read_table(tmp_path / "out", "attributes.csv")
+        if row["taxonomy_term_id"] == str(TERM_IDS[Term.ADDRESS_WITHOUT_POSTCODE])
+    ]
+    assert carried["link_id"] == str(directory.hall.pk)
+    assert carried["link_entity"] == "location"
+    value = json.loads(carried["value"])
+    assert value["id"] == str(address.pk)
+    assert value["address_1"] == "Jalan Tanpa Poskod"
 
 
 def test_the_command_refuses_a_folder_that_is_not_empty(db, tmp_path):

@@ -234,6 +234,7 @@ def test_building_rows_runs_no_query_per_row(count: int, django_assert_max_num_q
         "taxonomy_term": (rows.taxonomy_term_row, published.taxonomy_terms()),
         "metadata": (rows.metadata_row, published.metadata()),
     }
-    # One query per table, plus the prefetch of the services' terms.
-    with django_assert_max_num_queries(len(builders) + 1):
+    # One query per table, plus the prefetches of the services' terms and of the locations'
+    # addresses without a postcode.
+    with django_assert_max_num_queries(len(builders) + 2):
         _build_all(builders)
