@@ -44,7 +44,7 @@ class ImportUploadAdmin(admin.ModelAdmin):
     list_display = ["filename", "created_at", "uploaded_by", "state", "imported_at"]
     list_filter = ["state"]
     list_select_related = ["uploaded_by"]
-    fields = ["filename", "created_at", "uploaded_by", "state", "imported_at"]
+    fields = ("filename", "created_at", "uploaded_by", "state", "imported_at")
     readonly_fields = fields
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
