@@ -59,7 +59,7 @@ class ImportUpload(models.Model):
     )
     filename = models.CharField(_("file name"), max_length=255)
     content = models.BinaryField(_("file"))
-    state = models.CharField(_("state"), max_length=16, choices=State)
+    state = models.CharField(_("status"), max_length=16, choices=State)
     report = models.JSONField(_("report"), default=dict, blank=True)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 

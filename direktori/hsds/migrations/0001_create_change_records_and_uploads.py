@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='uploaded at')),
                 ('filename', models.CharField(max_length=255, verbose_name='file name')),
                 ('content', models.BinaryField(verbose_name='file')),
-                ('state', models.CharField(choices=[('checked', 'Checked, waiting for confirmation'), ('refused', 'Refused: problems found'), ('imported', 'Imported'), ('failed', 'Failed while saving')], max_length=16, verbose_name='state')),
+                ('state', models.CharField(choices=[('checked', 'Checked, waiting for confirmation'), ('refused', 'Refused: problems found'), ('imported', 'Imported'), ('failed', 'Failed while saving')], max_length=16, verbose_name='status')),
                 ('report', models.JSONField(blank=True, default=dict, verbose_name='report')),
                 ('imported_at', models.DateTimeField(blank=True, null=True, verbose_name='imported at')),
                 ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='uploaded by')),
