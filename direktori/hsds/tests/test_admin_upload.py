@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from direktori.accounts.models import User
 from direktori.directory.models import Service
@@ -78,7 +79,7 @@ def test_an_administrator_checks_then_confirms_a_package(package):
     service.refresh_from_db()
     assert service.name == "Lawatan warga emas"  # the check saved nothing
     page = client.get(reverse("admin:hsds_importupload_change", args=[checked.pk]))
-    assert "Confirm: import this package" in page.content.decode()
+    assert gettext("Confirm: import this package") in page.content.decode()
 
     confirm = reverse("admin:hsds_importupload_confirm", args=[checked.pk])
     assert client.post(confirm).status_code == 302
@@ -110,7 +111,7 @@ def test_a_package_with_a_problem_is_refused_with_the_problem_listed(package):
     page = client.get(reverse("admin:hsds_importupload_change", args=[refused.pk])).content
     assert b"locations.csv" in page
     assert b"latitude" in page
-    assert b"Confirm: import this package" not in page
+    assert gettext("Confirm: import this package").encode() not in page
     client.post(reverse("admin:hsds_importupload_confirm", args=[refused.pk]))
     refused.refresh_from_db()
     assert refused.state == ImportUpload.State.REFUSED
@@ -122,7 +123,7 @@ def test_only_zip_and_json_files_are_accepted(db):
     response = upload(client, b"id,name\n", name="services.csv")
 
     assert response.status_code == 200
-    assert "Choose a .zip data package or a .json file." in response.content.decode()
+    assert gettext("Choose a .zip data package or a .json file.") in response.content.decode()
     assert not ImportUpload.objects.exists()
 
 
