@@ -273,12 +273,16 @@ def taxonomy_list(request: HttpRequest, params: Query[ListParams]) -> HttpRespon
     return _row_listing(selectors.taxonomy_rows(search=params.search), params)
 
 
-@api.get("/taxonomies/{id}", include_in_schema=False)
-def taxonomy_detail(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
-    for row in selectors.taxonomy_rows():
+def _row_detail(found: Iterable[dict[str, Any]], id: uuid.UUID, what: str) -> HttpResponse:
+    for row in found:
         if row["id"] == str(id):
             return _json(documents.compact(row))
-    raise Http404(f"No taxonomy has the id {id}.")
+    raise Http404(f"No {what} has the id {id}.")
+
+
+@api.get("/taxonomies/{id}", include_in_schema=False)
+def taxonomy_detail(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
+    return _row_detail(selectors.taxonomy_rows(), id, "taxonomy")
 
 
 @api.get("/taxonomy_terms", include_in_schema=False)
@@ -294,7 +298,4 @@ def taxonomy_term_list(request: HttpRequest, params: Query[TermParams]) -> HttpR
 
 @api.get("/taxonomy_terms/{id}", include_in_schema=False)
 def taxonomy_term_detail(request: HttpRequest, id: uuid.UUID) -> HttpResponse:
-    for row in selectors.taxonomy_term_rows():
-        if row["id"] == str(id):
-            return _json(documents.compact(row))
-    raise Http404(f"No taxonomy term has the id {id}.")
+    return _row_detail(selectors.taxonomy_term_rows(), id, "taxonomy term")
