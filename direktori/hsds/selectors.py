@@ -11,11 +11,13 @@ import math
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, FloatField, OuterRef, Q, QuerySet
+from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
 
 from direktori.areas.models import Area
 from direktori.directory.models import (
     Address,
+    Location,
     Organization,
     Service,
     ServiceArea,
@@ -62,8 +64,10 @@ def postcode_lookup(postcode: str) -> Postcode:
     codes: set[str] = set()
     for path in Area.objects.filter(postcode=postcode).values_list("path", flat=True):
         codes.update(_path_codes(path))
+    # An IN over the postcode index, not a correlated EXISTS: SQLite would otherwise walk every
+    # address at the postcode once per location (minutes at 100,000 locations).
     places = published.locations().filter(
-        Exists(Address.objects.filter(location=OuterRef("pk"), postal_code=postcode))
+        id__in=Address.objects.filter(postal_code=postcode).values("location_id")
     )
     positions = []
     for path, latitude, longitude in places.values_list("area__path", "latitude", "longitude"):
@@ -79,38 +83,34 @@ def postcode_lookup(postcode: str) -> Postcode:
     return Postcode(area_codes=frozenset(codes), centre=centre)
 
 
-def haversine_metres(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_METRES * math.asin(math.sqrt(min(1.0, h)))
-
-
-def locations_near(centre: tuple[float, float], metres: float) -> list[uuid.UUID]:
-    """Published locations within `metres` of the centre: a bounding box in the database, then
-    the exact distance on the few that are left."""
+def locations_near(centre: tuple[float, float], metres: float) -> QuerySet[Location]:
+    """Published locations within `metres` of the centre, as one query: a bounding box the
+    database can answer from its (latitude, longitude) index, then the haversine distance."""
     latitude, longitude = centre
     dlat = metres / METRES_PER_DEGREE
     dlon = metres / (METRES_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01))
-    candidates = published.locations().filter(
-        latitude__range=(latitude - dlat, latitude + dlat),
-        longitude__range=(longitude - dlon, longitude + dlon),
+    lat = Radians(Cast("latitude", FloatField()))
+    lon = Radians(Cast("longitude", FloatField()))
+    centre_lat, centre_lon = math.radians(latitude), math.radians(longitude)
+    half_chord = Power(Sin((lat - centre_lat) / 2), 2) + math.cos(centre_lat) * Cos(lat) * Power(
+        Sin((lon - centre_lon) / 2), 2
     )
-    return [
-        location_id
-        for location_id, lat, lon in candidates.values_list("id", "latitude", "longitude")
-        if lat is not None
-        and lon is not None
-        and haversine_metres(centre, (float(lat), float(lon))) <= metres
-    ]
+    return (
+        published.locations()
+        .filter(
+            latitude__range=(latitude - dlat, latitude + dlat),
+            longitude__range=(longitude - dlon, longitude + dlon),
+        )
+        .annotate(distance_metres=2 * EARTH_RADIUS_METRES * ASin(Sqrt(half_chord)))
+        .filter(distance_metres__lte=metres)
+    )
 
 
 def _covering(codes: frozenset[str]) -> Q:
     """Services serving an area that contains the postcode, or with no service area at all."""
+    area_ids = list(Area.objects.filter(code__in=codes).values_list("id", flat=True))
     areas = ServiceArea.objects.filter(service=OuterRef("pk"))
-    return Q(Exists(areas.filter(area__code__in=codes))) | ~Q(Exists(areas))
+    return Q(Exists(areas.filter(area_id__in=area_ids))) | ~Q(Exists(areas))
 
 
 def services_filter(services: ServiceQuerySet, filters: ServiceFilters) -> ServiceQuerySet:
@@ -144,13 +144,13 @@ def services_filter(services: ServiceQuerySet, filters: ServiceFilters) -> Servi
         if filters.proximity is not None:
             if place.centre is None:
                 return services.none()
-            near = locations_near(place.centre, filters.proximity)
+            # From the few near locations to their services, not from every service to the
+            # near locations: a correlated EXISTS probed each (service, location) pair.
+            near = locations_near(place.centre, filters.proximity).values("id")
             services = services.filter(
-                Exists(
-                    published.service_at_locations().filter(
-                        service=OuterRef("pk"), location_id__in=near
-                    )
-                )
+                pk__in=published.service_at_locations()
+                .filter(location_id__in=near)
+                .values("service_id")
             )
     return services
 
@@ -169,12 +169,15 @@ def service_at_locations_filter(
     )
     if by_service != ServiceFilters():
         services = services_filter(published.services(), by_service)
-        links = links.filter(service__in=services.order_by().values("id"))
+        # A correlated EXISTS per link, not `service_id IN (…)`: combined with the location
+        # filter below, SQLite would probe every (service, location) pair of the two lists.
+        links = links.filter(Exists(services.order_by().filter(pk=OuterRef("service_id"))))
     if filters.postcode and filters.proximity is not None:
         place = postcode_lookup(filters.postcode)
         if place.centre is None:
             return links.none()
-        links = links.filter(location_id__in=locations_near(place.centre, filters.proximity))
+        near = locations_near(place.centre, filters.proximity).values("id")
+        links = links.filter(location_id__in=near)
     return links
 
 

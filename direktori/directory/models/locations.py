@@ -90,6 +90,8 @@ class Location(ExchangedModel):
                 name="location_latitude_and_longitude_together",
             ),
         ]
+        # "Near me" and HSDS proximity start with a bounding box on these two.
+        indexes = [models.Index(fields=["latitude", "longitude"], name="location_position")]
 
     def __str__(self) -> str:
         return self.name or str(self.organization or self.pk)
@@ -128,6 +130,7 @@ class Address(ExchangedModel):
         verbose_name = _("address")
         verbose_name_plural = _("addresses")
         ordering = ["address_type"]
+        indexes = [models.Index(fields=["postal_code"], name="address_postcode")]
 
     def __str__(self) -> str:
         return self.one_line()
