@@ -53,6 +53,15 @@ class Figures:
     services: int
     runs: dict[str, Run] = field(default_factory=dict)
     latency_ms: dict[str, list[float]] = field(default_factory=dict)
+    failures: dict[str, str] = field(default_factory=dict)
+
+
+def _latency_cell(figures: Figures, name: str) -> str:
+    if name in figures.failures:
+        return figures.failures[name]
+    samples = sorted(figures.latency_ms[name])
+    p90 = samples[int(0.9 * (len(samples) - 1))]
+    return f"median {statistics.median(samples):.1f} ms, p90 {p90:.1f} ms"
 
 
 def main() -> int:
@@ -111,6 +120,8 @@ def _bench(database: str, size: int, package: Path, work: Path, requests: int) -
     _step(f"{label}: export_hsds")
     export = work / f"export-{database}-{size}"
     figures.runs["export"] = _timed(["export_hsds", str(export)], env)
+    for step, run in figures.runs.items():
+        print(f"    {step}: {run.seconds:.1f} s, peak {run.peak_mib:.0f} MiB", flush=True)
     shutil.rmtree(export, ignore_errors=True)
 
     port = free_port()
@@ -134,9 +145,14 @@ def _bench(database: str, size: int, package: Path, work: Path, requests: int) -
         }
         _step(f"{label}: API latency, median of {requests} requests after 3")
         for name, path in urls.items():
-            for _ in range(3):
-                _get(base + path)
-            figures.latency_ms[name] = [_time_get(base + path) for _ in range(requests)]
+            try:
+                for _ in range(3):
+                    _get(base + path)
+                figures.latency_ms[name] = [_time_get(base + path) for _ in range(requests)]
+            except OSError as error:  # gunicorn ends a request after 30 s: report, go on
+                figures.failures[name] = f"failed: {error.__class__.__name__}"
+                wait_until_up(base + "/healthz", server)
+            print(f"    {name}: {_latency_cell(figures, name)}", flush=True)
     finally:
         stop(server)
     if database == "postgresql":
@@ -242,12 +258,15 @@ def _report(results: list[Figures], load_before: tuple[float, float, float], req
         "|---|---:|---|---:|---:|",
     ]
     for f in results:
-        for name, samples in f.latency_ms.items():
-            ordered = sorted(samples)
+        for name in [*f.latency_ms, *f.failures]:
+            if name in f.failures:
+                lines.append(f"| {f.database} | {f.services:,} | {name} | {f.failures[name]} | |")
+                continue
+            ordered = sorted(f.latency_ms[name])
             p90 = ordered[int(0.9 * (len(ordered) - 1))]
             lines.append(
                 f"| {f.database} | {f.services:,} | {name} | "
-                f"{statistics.median(samples):.1f} | {p90:.1f} |"
+                f"{statistics.median(ordered):.1f} | {p90:.1f} |"
             )
     return "\n".join(lines)
 
