@@ -154,3 +154,13 @@ def test_anonymous_users_are_sent_to_sign_in(client):
 
     assert response.status_code == 302
     assert reverse("admin:login") in response["Location"]
+
+
+def test_a_file_too_large_for_the_web_is_sent_to_the_command(db):
+    client = importer("add_importupload", "view_importupload")
+
+    response = upload(client, b"0" * (2 * 1024 * 1024 + 1), name="negara.zip")
+
+    assert response.status_code == 200
+    assert "import_hsds" in response.content.decode()
+    assert not ImportUpload.objects.exists()
