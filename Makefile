@@ -72,9 +72,10 @@ messages: $(VENV)/.dev ## Update the translation catalogues and compile them
 	$(PY) scripts/complete-en-catalogue locale/en/LC_MESSAGES/django.po
 	DJANGO_DEBUG=1 $(MANAGE) compilemessages --ignore='.venv/*'
 
-bench: $(VENV)/.dev ## Run the benchmarks in bench/ and print their figures
+bench: $(VENV)/.dev ## Run the benchmarks in bench/ and print their figures (about 30 minutes)
 	@scripts/ensure-test-tools
 	$(PY) bench/run.py
+	$(PY) bench/hsds.py --services $${BENCH_HSDS_SERVICES:-100000}
 
 clean: ## Remove the virtual environment, the SQLite database and collected static files
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
