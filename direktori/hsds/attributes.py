@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass, field
+from typing import TypeVar, cast
 
 from django.utils.translation import gettext as _
 
@@ -64,19 +65,42 @@ ADDRESS_FIELDS = {
 ADDRESS_TYPES = {"physical", "postal", "virtual"}
 BOOLEAN_TERMS = {Term.DEMO_DATA, Term.LISTED_PUBLICLY, Term.CONFIDENTIAL}
 BOOLEAN_VALUES = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+Shared = TypeVar("Shared")
+
+
+# A fact's key is its record's id (uuid.int) and its term's number in these low bits: one flat
+# dict of ints holds a package's facts in far less memory than a dict per record keyed by UUIDs.
+TERM_NUMBERS = {term: number for number, term in enumerate(Term)}
+TERM_BITS = 4
+assert len(TERM_NUMBERS) <= 1 << TERM_BITS
+# Values of these terms come from short vocabularies: each distinct value is kept once.
+SHARED_VALUES = {Term.ORGANIZATION_KIND, Term.ORGANIZATION_STATUS, Term.AREA} | BOOLEAN_TERMS
+
+
+def _fact_key(link_id: uuid.UUID, term: Term) -> int:
+    return link_id.int << TERM_BITS | TERM_NUMBERS[term]
 
 
 @dataclass
 class AttributeIndex:
-    """link_id -> the profile facts about it, and service -> its taxonomy terms."""
+    """(link_id, term) -> the profile fact, and service -> its taxonomy terms."""
 
-    facts: dict[uuid.UUID, dict[Term, str]] = field(default_factory=dict)
-    service_terms: dict[uuid.UUID, list[uuid.UUID]] = field(default_factory=dict)
-    # (location id, address row) of the addresses whose postcode is not known
-    postcode_less: list[tuple[uuid.UUID, dict[str, str]]] = field(default_factory=list)
+    facts: dict[int, str] = field(default_factory=dict)
+    # service (uuid.int) -> its terms; equal tuples are one object, shared by the services
+    service_terms: dict[int, tuple[uuid.UUID, ...]] = field(default_factory=dict)
+    # (location id as uuid.int, address row) of the addresses whose postcode is not known
+    postcode_less: list[tuple[int, dict[str, str]]] = field(default_factory=list)
+    _shared: dict[object, object] = field(default_factory=dict)
 
     def fact(self, link_id: uuid.UUID, term: Term) -> str | None:
-        return self.facts.get(link_id, {}).get(term)
+        return self.facts.get(_fact_key(link_id, term))
+
+    def terms(self, service_id: uuid.UUID) -> list[uuid.UUID]:
+        return list(self.service_terms.get(service_id.int, ()))
+
+    def shared(self, value: Shared) -> Shared:
+        """The one object equal to value (a term id, a tuple of term ids, a short value)."""
+        return cast(Shared, self._shared.setdefault(value, value))
 
     def flag(self, link_id: uuid.UUID, term: Term) -> bool | None:
         value = self.fact(link_id, term)
@@ -103,9 +127,9 @@ def check_attribute(
             return "note", _(
                 "terms linked to a %(entity)s are not kept (only services have terms)"
             ) % {"entity": entity}
-        terms = index.service_terms.setdefault(link_id, [])
+        terms = index.service_terms.get(link_id.int, ())
         if term_id not in terms:
-            terms.append(term_id)
+            index.service_terms[link_id.int] = index.shared((*terms, index.shared(term_id)))
         return None
     if entity not in TERM_ENTITIES[term]:
         return "note", _("the profile term “%(term)s” on a %(entity)s is not kept") % {
@@ -116,9 +140,12 @@ def check_attribute(
     if reason is not None:
         return "problem", reason
     if term == Term.ADDRESS_WITHOUT_POSTCODE:
-        index.postcode_less.append((link_id, json.loads(value)))
+        index.postcode_less.append((link_id.int, json.loads(value)))
         return None
-    index.facts.setdefault(link_id, {})[term] = value.strip()
+    value = value.strip()
+    if term in SHARED_VALUES:
+        value = index.shared(value)
+    index.facts[_fact_key(link_id, term)] = value
     return None
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
@@ -51,7 +51,6 @@ class Mapper:
     checked: Checked
     _taxonomy_codes: set[str] | None = None
     _term_codes: dict[uuid.UUID, set[str]] | None = None
-    _placed: dict[uuid.UUID, int | None] = field(default_factory=dict)
 
     def records(self, table: str, file: str, row_name: RecordName, row: Row) -> list[Record]:
         mapper: Callable[[uuid.UUID, Row, Record], list[Record]] | None = getattr(
@@ -116,8 +115,8 @@ class Mapper:
         code = self.checked.attributes.fact(pk, Term.AREA)
         if code:
             return self.checked.areas.by_code[code].id
-        location_id = self.checked.first_location.get(pk)
-        return self.location_area(location_id) if location_id is not None else None
+        location_id = self.checked.first_location.get(pk.int)
+        return self.location_area(uuid.UUID(int=location_id)) if location_id is not None else None
 
     def _service(self, pk: uuid.UUID, row: Row, record: Record) -> list[Record]:
         facts = self.checked.attributes
@@ -142,7 +141,7 @@ class Mapper:
             "status": row["status"],
             "verified_on": _date(row, "assured_date"),
         }
-        record.terms = facts.service_terms.get(pk, [])
+        record.terms = facts.terms(pk)
         return [record]
 
     def _organization_identifier(self, pk: uuid.UUID, row: Row, record: Record) -> list[Record]:
@@ -172,19 +171,19 @@ class Mapper:
 
     def _service_of(self, row: Row) -> uuid.UUID | None:
         sal = _id(row, "service_at_location_id")
-        return self.checked.sal_service.get(sal) if sal is not None else None
+        service = self.checked.sal_service.get(sal.int) if sal is not None else None
+        return uuid.UUID(int=service) if service is not None else None
 
     # Places
 
     def location_area(self, location_id: uuid.UUID) -> int | None:
-        if location_id not in self._placed:
-            code = self.checked.attributes.fact(location_id, Term.AREA)
-            areas = self.checked.areas
-            area, _how = self.checked.placement.place(
-                location_id, areas.by_code[code] if code else None, areas
-            )
-            self._placed[location_id] = area.id if area is not None else None
-        return self._placed[location_id]
+        # Not cached: placing is a few dict look-ups, and a cache would hold every location.
+        code = self.checked.attributes.fact(location_id, Term.AREA)
+        areas = self.checked.areas
+        area, _how = self.checked.placement.place(
+            location_id, areas.by_code[code] if code else None, areas
+        )
+        return area.id if area is not None else None
 
     def _location(self, pk: uuid.UUID, row: Row, record: Record) -> list[Record]:
         english = self.checked.attributes.english(pk)
@@ -204,7 +203,7 @@ class Mapper:
         }
         area = self.location_area(pk)
         findings = self.checked.findings
-        if pk in self.checked.placement.outside:
+        if pk.int in self.checked.placement.outside:
             findings.note(
                 record.file, record.row, "latitude", _("the coordinates lie in no DOSM district")
             )
@@ -246,7 +245,7 @@ class Mapper:
         for location_id, address in self.checked.attributes.postcode_less:
             pk = uuid.UUID(address["id"])
             fields = {
-                "location_id": location_id,
+                "location_id": uuid.UUID(int=location_id),
                 "address_type": address.get("address_type") or "physical",
                 "attention": address.get("attention", ""),
                 "address_1": address["address_1"],
@@ -257,7 +256,8 @@ class Mapper:
                 "postal_code": "",
                 "country": (address.get("country") or "MY").upper(),
             }
-            records.append(Record(pk=pk, fields=fields, file=file, row=str(location_id)))
+            row = str(uuid.UUID(int=location_id))
+            records.append(Record(pk=pk, fields=fields, file=file, row=row))
         return records
 
     def _service_at_location(self, pk: uuid.UUID, row: Row, record: Record) -> list[Record]:
@@ -379,7 +379,7 @@ class Mapper:
             "uri": row.get("uri", ""),
             "version": row.get("version", ""),
         }
-        hint = self.checked.taxonomy_code_hint.get(pk, "")
+        hint = self.checked.taxonomy_code_hint.get(pk.int, "")
         record.defaults["code"] = lambda: self._taxonomy_code(hint or row["name"])
         return [record]
 

@@ -105,15 +105,16 @@ class AreaIndex:
 
 @dataclass
 class Placement:
-    """What pass one learnt about where each location is."""
+    """What pass one learnt about where each location is. Ids are ints (uuid.int): a UUID object
+    costs more than twice as much, and there is one entry for every location."""
 
-    district: dict[uuid.UUID, int]  # location -> district area id, from the coordinates
-    unplaced: set[uuid.UUID]  # locations the coordinates did not place (or without coordinates)
-    outside: set[uuid.UUID]  # locations whose coordinates lie in no DOSM district
-    services_of: dict[uuid.UUID, list[uuid.UUID]]  # unplaced location -> its services
-    service_areas: dict[uuid.UUID, list[int]]  # service of an unplaced location -> area ids
-    address_area: dict[uuid.UUID, int]  # unplaced location -> area from its address
-    wanted_services: set[uuid.UUID]  # the services of unplaced locations
+    district: dict[int, int]  # location -> district area id, from the coordinates
+    unplaced: set[int]  # locations the coordinates did not place (or without coordinates)
+    outside: set[int]  # locations whose coordinates lie in no DOSM district
+    services_of: dict[int, list[int]]  # unplaced location -> its services
+    service_areas: dict[int, list[int]]  # service of an unplaced location -> area ids
+    address_area: dict[int, int]  # unplaced location -> area from its address
+    wanted_services: set[int]  # the services of unplaced locations
 
     @classmethod
     def empty(cls) -> Placement:
@@ -123,7 +124,8 @@ class Placement:
         self, location_id: uuid.UUID, attribute_area: AreaInfo | None, areas: AreaIndex
     ) -> tuple[AreaInfo | None, str]:
         """(area, how) — how is "coordinates", "attribute", "service areas", "address" or ""."""
-        district_id = self.district.get(location_id)
+        key = location_id.int
+        district_id = self.district.get(key)
         if district_id is not None:
             district = areas.by_id[district_id]
             if attribute_area is not None and district.contains(attribute_area):
@@ -133,13 +135,13 @@ class Placement:
             return attribute_area, "attribute"
         served = [
             areas.by_id[area_id]
-            for service_id in self.services_of.get(location_id, [])
+            for service_id in self.services_of.get(key, [])
             for area_id in self.service_areas.get(service_id, [])
         ]
         common = areas.common_ancestor(served)
         if common is not None:
             return common, "service areas"
-        address_area = self.address_area.get(location_id)
+        address_area = self.address_area.get(key)
         if address_area is not None:
             return areas.by_id[address_area], "address"
         return None, ""

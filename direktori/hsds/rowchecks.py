@@ -27,6 +27,13 @@ from .validation import (
 if TYPE_CHECKING:
     from .checking import Checked
 
+
+def pair_key(first: uuid.UUID, second: uuid.UUID | int) -> int:
+    """A (service, location) or (service, area id) pair as one int: pairs are kept for every
+    row, and one int costs less than a tuple of two."""
+    return first.int << 128 | (second.int if isinstance(second, uuid.UUID) else second)
+
+
 RowCheck = Callable[["Checked", str, RecordName, Row, uuid.UUID, set[str]], None]
 
 MAX_LENGTHS: dict[str, dict[str, int]] = {
@@ -97,16 +104,16 @@ def _location(
         checked.findings.problem(file, row_name, name, reason)
     organization_id = parse_uuid(row.get("organization_id", ""))
     if organization_id is not None:
-        checked.first_location.setdefault(organization_id, record_id)
+        checked.first_location.setdefault(organization_id.int, record_id.int)
     placement = checked.placement
     lat, lon = parse_coordinate(latitude), parse_coordinate(longitude)
     if lat is not None and lon is not None and not wrong and not bad & {"latitude", "longitude"}:
         district = checked.areas.district_at(float(lat), float(lon))
         if district is not None:
-            placement.district[record_id] = district.id
+            placement.district[record_id.int] = district.id
             return
-        placement.outside.add(record_id)
-    placement.unplaced.add(record_id)
+        placement.outside.add(record_id.int)
+    placement.unplaced.add(record_id.int)
 
 
 def _service_at_location(
@@ -116,10 +123,10 @@ def _service_at_location(
     location_id = parse_uuid(row.get("location_id", ""))
     if service_id is None or location_id is None:
         return
-    checked.sal_service[record_id] = service_id
-    if location_id in checked.placement.unplaced:
-        checked.placement.services_of.setdefault(location_id, []).append(service_id)
-        checked.placement.wanted_services.add(service_id)
+    checked.sal_service[record_id.int] = service_id.int
+    if location_id.int in checked.placement.unplaced:
+        checked.placement.services_of.setdefault(location_id.int, []).append(service_id.int)
+        checked.placement.wanted_services.add(service_id.int)
     _unique_pair(
         checked,
         "service_at_location",
@@ -127,7 +134,7 @@ def _service_at_location(
         row_name,
         "location_id",
         record_id,
-        (service_id, location_id),
+        pair_key(service_id, location_id),
     )
 
 
@@ -138,19 +145,20 @@ def _unique_pair(
     row_name: RecordName,
     name: str,
     record_id: uuid.UUID,
-    pair: tuple[uuid.UUID, object],
+    pair: int,
 ) -> None:
     pairs = checked.pairs.setdefault(table, {})
-    if pair in pairs and pairs[pair] != record_id:
+    checked.pair_fields[table] = name
+    if pair in pairs and pairs[pair] != record_id.int:
         checked.findings.problem(
             file,
             row_name,
             name,
-            _("repeats %(id)s, which links the same two records") % {"id": pairs[pair]},
+            _("repeats %(id)s, which links the same two records")
+            % {"id": uuid.UUID(int=pairs[pair])},
         )
         return
-    pairs[pair] = record_id
-    checked.pair_places.setdefault(table, {})[record_id] = (file, row_name, name)
+    pairs[pair] = record_id.int
 
 
 def _address(
@@ -173,10 +181,10 @@ def _address(
         checked.findings.note(
             file, row_name, "location_id", _("an address of no location is not kept")
         )
-    elif location_id in checked.placement.unplaced:
+    elif location_id.int in checked.placement.unplaced:
         area = checked.areas.from_address(row.get("region", ""), row.get("state_province", ""))
         if area is not None:
-            checked.placement.address_area.setdefault(location_id, area.id)
+            checked.placement.address_area.setdefault(location_id.int, area.id)
 
 
 def _phone(
@@ -275,9 +283,11 @@ def _service_area(
             file, row_name, "service_id", _("a service area of no service is not kept")
         )
         return
-    if service_id in checked.placement.wanted_services:
-        checked.placement.service_areas.setdefault(service_id, []).append(area.id)
-    _unique_pair(checked, "service_area", file, row_name, "uri", record_id, (service_id, area.id))
+    if service_id.int in checked.placement.wanted_services:
+        checked.placement.service_areas.setdefault(service_id.int, []).append(area.id)
+    _unique_pair(
+        checked, "service_area", file, row_name, "uri", record_id, pair_key(service_id, area.id)
+    )
 
 
 def _language(
@@ -310,7 +320,7 @@ def _taxonomy_term(
             file, row_name, "taxonomy_id", _("the directory keeps a term only with its taxonomy")
         )
     elif taxonomy_id is not None and row.get("taxonomy"):
-        checked.taxonomy_code_hint.setdefault(taxonomy_id, row["taxonomy"])
+        checked.taxonomy_code_hint.setdefault(taxonomy_id.int, row["taxonomy"])
 
 
 def _metadata(
