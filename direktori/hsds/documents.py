@@ -127,7 +127,7 @@ def full_service_at_locations() -> QuerySet[ServiceAtLocation]:
 def metadata_by_resource(ids: Iterable[uuid.UUID]) -> dict[str, list[Document]]:
     """The change history of the given records, in one query."""
     history: dict[str, list[Document]] = defaultdict(list)
-    for record in published.metadata().filter(resource_id__in=list(ids)):
+    for record in published.metadata(list(ids)):
         history[str(record.resource_id)].append(compact(rows.metadata_row(record)))
     return history
 

@@ -8,6 +8,9 @@ rows (rows.py) read, so that building them runs no query per row. All are ordere
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+
 from django.db.models import Prefetch, Q, QuerySet
 
 from direktori.directory.models import (
@@ -121,9 +124,12 @@ def organization_identifiers() -> QuerySet[OrganizationIdentifier]:
     return OrganizationIdentifier.objects.order_by("id")
 
 
-def metadata() -> QuerySet[ChangeRecord]:
+def metadata(resource_ids: Sequence[uuid.UUID] | None = None) -> QuerySet[ChangeRecord]:
     """Change records of published records only: a change to a confidential place would name
-    it (and its old values). Records of tables without confidential rows all pass."""
+    it (and its old values). Records of tables without confidential rows all pass.
+
+    With `resource_ids` (the API's few records of a page), every check is narrowed to them, so the
+    query does not grow with the directory."""
     guarded: dict[str, QuerySet] = {
         "location": locations(),
         "address": addresses(),
@@ -136,8 +142,11 @@ def metadata() -> QuerySet[ChangeRecord]:
     }
     allowed = ~Q(resource_type__in=list(guarded))
     for resource_type, queryset in guarded.items():
-        allowed |= Q(
-            resource_type=resource_type,
-            resource_id__in=queryset.order_by().values("id"),
-        )
-    return ChangeRecord.objects.filter(allowed).order_by("id")
+        published_ids = queryset.order_by().values("id")
+        if resource_ids is not None:
+            published_ids = published_ids.filter(id__in=resource_ids)
+        allowed |= Q(resource_type=resource_type, resource_id__in=published_ids)
+    records = ChangeRecord.objects.filter(allowed)
+    if resource_ids is not None:
+        records = records.filter(resource_id__in=resource_ids)
+    return records.order_by("id")
