@@ -87,7 +87,11 @@ def contacts() -> QuerySet[Contact]:
 
 
 def schedules() -> QuerySet[Schedule]:
-    return Schedule.objects.exclude(location__is_confidential=True).order_by("id")
+    # Filters over joins, not exclude(): exclude() on a nullable relation becomes a NOT IN over
+    # every schedule of every confidential place, which grows with the directory.
+    return Schedule.objects.filter(
+        Q(location__isnull=True) | Q(location__is_confidential=False)
+    ).order_by("id")
 
 
 def service_areas() -> QuerySet[ServiceArea]:
@@ -96,10 +100,15 @@ def service_areas() -> QuerySet[ServiceArea]:
 
 def languages() -> QuerySet[Language]:
     return (
-        Language.objects.exclude(location__is_confidential=True)
-        .exclude(phone__is_confidential=True)
-        .exclude(phone__location__is_confidential=True)
-        .exclude(phone__contact__is_public=False)
+        Language.objects.filter(Q(location__isnull=True) | Q(location__is_confidential=False))
+        .filter(
+            Q(phone__isnull=True)
+            | (
+                Q(phone__is_confidential=False)
+                & (Q(phone__location__isnull=True) | Q(phone__location__is_confidential=False))
+                & (Q(phone__contact__isnull=True) | Q(phone__contact__is_public=True))
+            )
+        )
         .order_by("id")
     )
 
