@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -148,7 +148,24 @@ def _import(
                 _save_metadata(package, writer, dry_run=dry_run)
         report.counts = writer.counts
         report.saved = not dry_run
+        if not dry_run and _written(writer.counts) >= ANALYZE_AFTER_ROWS:
+            _refresh_planner_statistics()
     _finish(report, findings)
+
+
+# After a large import the database's statistics still describe the tables before it, and
+# PostgreSQL then plans the API's queries badly (a full page of services: 294 ms → 85 ms at
+# 100,000 services once analysed). Autovacuum gets there eventually; the import does not wait.
+ANALYZE_AFTER_ROWS = 10_000
+
+
+def _written(counts: dict[str, TableCount]) -> int:
+    return sum(count.created + count.updated for count in counts.values())
+
+
+def _refresh_planner_statistics() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def _finish(report: ImportReport, findings: Findings) -> None:

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Model
+from django.test.utils import CaptureQueriesContext
 
 from direktori.directory.models import (
     Address,
@@ -21,6 +23,7 @@ from direktori.directory.models import (
     TaxonomyTerm,
 )
 from direktori.directory.tests.factories import AddressFactory
+from direktori.hsds import importer
 from direktori.hsds.export import export_package
 from direktori.hsds.importer import import_package
 from direktori.hsds.models import ChangeRecord
@@ -100,3 +103,17 @@ def test_importing_an_export_into_the_same_directory_changes_nothing(reference_a
     assert all(tally.created == 0 and tally.updated == 0 for tally in report.counts.values())
     call_command("export_hsds", str(tmp_path / "again"), verbosity=0)
     assert tables(tmp_path / "again") == tables(tmp_path / "package")
+
+
+def test_a_large_import_refreshes_the_planner_statistics(reference_areas, tmp_path, monkeypatch):
+    build_sepang_directory()
+    export_package(tmp_path / "package")
+    Organization.objects.all().delete()
+    monkeypatch.setattr(importer, "ANALYZE_AFTER_ROWS", 10)
+
+    with CaptureQueriesContext(connection) as queries:
+        report = import_package(tmp_path / "package", name="package", dry_run=False, updated_by="t")
+        dry = import_package(tmp_path / "package", name="package", dry_run=True, updated_by="t")
+
+    assert report.ok and dry.ok
+    assert [q["sql"] for q in queries.captured_queries if q["sql"] == "ANALYZE"] == ["ANALYZE"]
