@@ -153,9 +153,11 @@ def _import(
     _finish(report, findings)
 
 
-# After a large import the database's statistics still describe the tables before it, and
-# PostgreSQL then plans the API's queries badly (a full page of services: 294 ms → 85 ms at
-# 100,000 services once analysed). Autovacuum gets there eventually; the import does not wait.
+# After a large import PostgreSQL's statistics still describe the tables before it, and it then
+# plans the API's queries badly (a full page of services: 294 ms → 77 ms at 100,000 services once
+# analysed). Autovacuum gets there eventually; the import does not wait. Not on SQLite: there,
+# ANALYZE made the same pages slower (71 → 260 ms; bench/RESULTS.md), its planner does better
+# without statistics.
 ANALYZE_AFTER_ROWS = 10_000
 
 
@@ -164,6 +166,8 @@ def _written(counts: dict[str, TableCount]) -> int:
 
 
 def _refresh_planner_statistics() -> None:
+    if connection.vendor != "postgresql":
+        return
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
 

@@ -105,7 +105,7 @@ def test_importing_an_export_into_the_same_directory_changes_nothing(reference_a
     assert tables(tmp_path / "again") == tables(tmp_path / "package")
 
 
-def test_a_large_import_refreshes_the_planner_statistics(reference_areas, tmp_path, monkeypatch):
+def test_a_large_import_refreshes_postgresql_statistics(reference_areas, tmp_path, monkeypatch):
     build_sepang_directory()
     export_package(tmp_path / "package")
     Organization.objects.all().delete()
@@ -116,4 +116,6 @@ def test_a_large_import_refreshes_the_planner_statistics(reference_areas, tmp_pa
         dry = import_package(tmp_path / "package", name="package", dry_run=True, updated_by="t")
 
     assert report.ok and dry.ok
-    assert [q["sql"] for q in queries.captured_queries if q["sql"] == "ANALYZE"] == ["ANALYZE"]
+    analysed = [q["sql"] for q in queries.captured_queries if q["sql"] == "ANALYZE"]
+    # PostgreSQL only: on SQLite the statistics made the API's plans worse (importer.py).
+    assert analysed == (["ANALYZE"] if connection.vendor == "postgresql" else [])
