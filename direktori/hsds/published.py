@@ -29,6 +29,7 @@ from direktori.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from direktori.directory.models.details import public_phone
 from direktori.directory.models.organisations import ServiceQuerySet
 
 from .models import ChangeRecord
@@ -101,14 +102,7 @@ def service_areas() -> QuerySet[ServiceArea]:
 def languages() -> QuerySet[Language]:
     return (
         Language.objects.filter(Q(location__isnull=True) | Q(location__is_confidential=False))
-        .filter(
-            Q(phone__isnull=True)
-            | (
-                Q(phone__is_confidential=False)
-                & (Q(phone__location__isnull=True) | Q(phone__location__is_confidential=False))
-                & (Q(phone__contact__isnull=True) | Q(phone__contact__is_public=True))
-            )
-        )
+        .filter(Q(phone__isnull=True) | public_phone("phone__"))
         .order_by("id")
     )
 

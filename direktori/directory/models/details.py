@@ -18,13 +18,25 @@ class PhoneQuerySet(models.QuerySet["Phone"]):
     def public(self) -> PhoneQuerySet:
         """Never a confidential number, nor one of a confidential location or of a person who
         has not agreed to be shown."""
-        # Joins, not exclude(): exclude() on a nullable relation is a NOT IN over every phone of
-        # every confidential place, which grows with the directory.
-        return self.filter(
-            models.Q(is_confidential=False),
-            models.Q(location__isnull=True) | models.Q(location__is_confidential=False),
-            models.Q(contact__isnull=True) | models.Q(contact__is_public=True),
+        return self.filter(public_phone(""))
+
+
+def public_phone(prefix: str) -> models.Q:
+    """The rule of `PhoneQuerySet.public()`, for a phone reached as `prefix` (e.g. "phone__").
+
+    Joins, not exclude(): exclude() on a nullable relation is a NOT IN over every phone of every
+    confidential place, which grows with the directory."""
+    return (
+        models.Q(**{f"{prefix}is_confidential": False})
+        & (
+            models.Q(**{f"{prefix}location__isnull": True})
+            | models.Q(**{f"{prefix}location__is_confidential": False})
         )
+        & (
+            models.Q(**{f"{prefix}contact__isnull": True})
+            | models.Q(**{f"{prefix}contact__is_public": True})
+        )
+    )
 
 
 class Phone(ExchangedModel):
