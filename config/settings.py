@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "direktori.areas",
     "direktori.directory",
     "direktori.hsds",
+    "direktori.search",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,67 @@
+"""SQLite FTS5: `search_fts` over SearchDocument, `search_word_fts` (trigram) over SearchWord."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from ..plan import Alternative, Group, Term
+from .base import Backend, subqueries, trigrams
+
+# bm25 weights by column: name, organisation, keywords, places, body, phones.
+WEIGHTS = "10.0, 8.0, 4.0, 4.0, 1.0, 8.0"
+
+
+def _term(term: Term) -> str:
+    forms = [f'"{form}"' for form in term.forms]
+    if term.prefix:
+        forms.append(f'"{term.forms[0]}"*')
+    return "(" + " OR ".join(forms) + ")"
+
+
+def _alternative(alternative: Alternative) -> str:
+    return "(" + " AND ".join(_term(term) for term in alternative.terms) + ")"
+
+
+def expression(groups: list[Group], *, every: bool) -> str:
+    parts = [
+        "(" + " OR ".join(_alternative(a) for a in group.alternatives) + ")" for group in groups
+    ]
+    return (" AND " if every else " OR ").join(parts)
+
+
+class SQLiteBackend(Backend):
+    def match(
+        self, groups: list[Group], *, every: bool, within: list[QuerySet], limit: int
+    ) -> tuple[list[uuid.UUID], int]:
+        where, params = subqueries(within, "d.service_id")
+        match = expression(groups, every=every)
+        base = (
+            "FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
+            f"WHERE search_fts MATCH %s{where}"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.service_id {base} ORDER BY bm25(search_fts, {WEIGHTS}) LIMIT %s",
+                [match, *params, limit],
+            )
+            ids = [uuid.UUID(row[0]) for row in cursor.fetchall()]
+            if len(ids) < limit:
+                return ids, len(ids)
+            cursor.execute(f"SELECT count(*) {base}", [match, *params])
+            return ids, cursor.fetchone()[0]
+
+    def similar_words(self, word: str, limit: int = 40) -> list[str]:
+        grams = trigrams(word)
+        if not grams:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT w.word FROM search_word_fts f JOIN search_searchword w ON w.id = f.rowid "
+                "WHERE search_word_fts MATCH %s AND w.surface "
+                "ORDER BY bm25(search_word_fts) LIMIT %s",
+                [" OR ".join(f'"{gram}"' for gram in grams), limit],
+            )
+            return [row[0] for row in cursor.fetchall()]

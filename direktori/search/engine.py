@@ -1,0 +1,253 @@
+"""The search engine: `search(SearchQuery)` → `SearchResults`. See query.py for the interface.
+
+1. The words are read (plan.py): typos corrected against the indexed words, phrases widened by the
+   lexicon's abbreviations and synonyms.
+2. The database backend finds the services holding every group (or, when that finds too little,
+   any group) inside the filters, best first by its own rank.
+3. The best candidates are ordered by `ranking.score`, the same on every database.
+Without words, services are listed nearest first (with a position) or local and verified first.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+import uuid
+from collections.abc import Iterable
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from direktori.directory.models import Service
+
+from . import lexicon, ranking
+from .backends import backend
+from .documents import area_facet, term_facet
+from .models import SearchDocument, SearchFacet, SearchHours, SearchPlace, SearchWord
+from .plan import Plan, analyse
+from .query import DEFAULT_RADIUS_KM, Hit, SearchQuery, SearchResults
+
+CANDIDATES = 200
+ENOUGH = 10  # fewer matches of every word than this: also rank those matching some words
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE = 111.195
+
+
+def search(query: SearchQuery, *, offset: int = 0, limit: int = 20) -> SearchResults:
+    within = _filters(query)
+    plan = analyse(
+        query.text,
+        lexicon.current(),
+        known=_known_words,
+        similar=backend().similar_words,
+    )
+    if plan.groups:
+        results = _by_relevance(query, plan, within, offset=offset, limit=limit)
+    else:
+        results = _by_place(query, within, offset=offset, limit=limit)
+    if plan.corrections:
+        results.did_you_mean = plan.corrected_text
+        results.corrected = True
+    return results
+
+
+def services_for(hits: Iterable[Hit]) -> list[Service]:
+    """The hits' services in hit order, ready for a list, each with `distance_km` set."""
+    hits = list(hits)
+    services = Service.objects.filter(pk__in=[hit.service_id for hit in hits]).for_listing()
+    by_id = {service.pk: service for service in services}
+    ordered = []
+    for hit in hits:
+        service = by_id.get(hit.service_id)
+        if service is not None:
+            service.distance_km = hit.distance_km  # type: ignore[attr-defined]
+            ordered.append(service)
+    return ordered
+
+
+def _known_words(words: list[str]) -> set[str]:
+    return set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
+
+
+def _filters(query: SearchQuery) -> list[QuerySet]:
+    """Each filter as a queryset of the service ids it allows; a match must be in all."""
+    within: list[QuerySet] = []
+    if query.area is not None:
+        within.append(_with_facet(area_facet(query.area.code)))
+    if query.target_group:
+        from direktori.directory.models import TaxonomyTerm
+
+        term = TaxonomyTerm.objects.target_groups().filter(code=query.target_group).first()
+        within.append(_with_facet(term_facet(term.pk)) if term else SearchFacet.objects.none())
+    if query.term_id:
+        within.append(_with_facet(term_facet(query.term_id)))
+    if query.open_now:
+        within.append(_open_at(timezone.localtime()))
+    if query.near is not None:
+        within.append(_places_within(query.near, _radius(query)).values("service_id"))
+    return within
+
+
+def _with_facet(key: str) -> QuerySet:
+    return SearchFacet.objects.filter(key=key).values("service_id")
+
+
+def _open_at(moment: datetime.datetime) -> QuerySet:
+    minute = moment.hour * 60 + moment.minute
+    day = moment.date()
+    return (
+        SearchHours.objects.filter(
+            weekday=moment.isoweekday(), opens__lte=minute, closes__gt=minute
+        )
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        .values("service_id")
+    )
+
+
+def _radius(query: SearchQuery) -> float:
+    return query.radius_km if query.radius_km is not None else DEFAULT_RADIUS_KM
+
+
+def _places_within(centre: tuple[float, float], km: float) -> QuerySet:
+    """Places in the bounding box of the circle; the exact distance is checked in Python."""
+    latitude, longitude = centre
+    dlat = km / KM_PER_DEGREE
+    dlon = km / (KM_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01))
+    return SearchPlace.objects.filter(
+        latitude__range=(latitude - dlat, latitude + dlat),
+        longitude__range=(longitude - dlon, longitude + dlon),
+    )
+
+
+def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _distances(ids: list[uuid.UUID], centre: tuple[float, float]) -> dict[uuid.UUID, float]:
+    nearest: dict[uuid.UUID, float] = {}
+    rows = SearchPlace.objects.filter(service_id__in=ids).values_list(
+        "service_id", "latitude", "longitude"
+    )
+    for service_id, latitude, longitude in rows:
+        distance = haversine_km(centre, (latitude, longitude))
+        if distance < nearest.get(service_id, math.inf):
+            nearest[service_id] = distance
+    return nearest
+
+
+def _by_relevance(
+    query: SearchQuery, plan: Plan, within: list[QuerySet], *, offset: int, limit: int
+) -> SearchResults:
+    engine = backend()
+    wanted = max(CANDIDATES, offset + limit)
+    ids, count = engine.match(plan.groups, every=True, within=within, limit=wanted)
+    if count < ENOUGH and len(plan.groups) > 1:
+        more, more_count = engine.match(plan.groups, every=False, within=within, limit=wanted)
+        ids = list(dict.fromkeys([*ids, *more]))
+        count = max(len(ids), min(more_count, count + more_count))
+    candidates = _candidates(ids)
+    distances = _distances(ids, query.near) if query.near else {}
+    if query.near:
+        radius = _radius(query)
+        inside = [c for c in candidates if distances.get(c.service_id, math.inf) <= radius]
+        count -= len(candidates) - len(inside)
+        candidates = inside
+    for candidate in candidates:
+        candidate.distance_km = distances.get(candidate.service_id)
+        candidate.score = ranking.score(
+            candidate,
+            plan.groups,
+            query_words=[plan.words, plan.expanded],
+            area_path=query.area.path if query.area else None,
+        )
+    candidates.sort(key=lambda c: (-c.score, c.distance_km or 0.0, c.title, str(c.service_id)))
+    page = candidates[offset : offset + limit]
+    return SearchResults(
+        count=max(count, 0),
+        hits=[Hit(c.service_id, round(c.score, 4), _rounded(c.distance_km)) for c in page],
+    )
+
+
+def _rounded(distance: float | None) -> float | None:
+    return None if distance is None else round(distance, 2)
+
+
+def _candidates(ids: list[uuid.UUID]) -> list[ranking.Candidate]:
+    rows = SearchDocument.objects.filter(service_id__in=ids).values(
+        "service_id",
+        *ranking.FIELD_WEIGHTS,
+        "title",
+        "heading",
+        "subtitle",
+        "base_path",
+        "verified_on",
+    )
+    return [
+        ranking.Candidate(
+            service_id=row["service_id"],
+            fields={field: set(row[field].split()) for field in ranking.FIELD_WEIGHTS},
+            name_words=row["heading"].split(),
+            organisation_words=row["subtitle"].split(),
+            title=row["title"],
+            base_path=row["base_path"],
+            verified_on=row["verified_on"],
+        )
+        for row in rows
+    ]
+
+
+def _by_place(
+    query: SearchQuery, within: list[QuerySet], *, offset: int, limit: int
+) -> SearchResults:
+    """No words: nearest first with a position; else based in the area first, verified, by name."""
+    documents = SearchDocument.objects.all()
+    for allowed in within:
+        documents = documents.filter(service_id__in=allowed)
+    if query.near:
+        return _nearest(query, documents, offset=offset, limit=limit)
+    if query.is_empty:
+        return SearchResults(count=0)
+    count = documents.count()
+    order = ["title", "service_id"]
+    if query.area is not None:
+        from django.db.models import Case, IntegerField, Value, When
+
+        documents = documents.annotate(
+            local=Case(
+                When(base_path__startswith=query.area.path, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        order = ["local", *order]
+    ids = list(
+        documents.order_by(*order).values_list("service_id", flat=True)[offset : offset + limit]
+    )
+    return SearchResults(count=count, hits=[Hit(pk, 0.0) for pk in ids])
+
+
+def _nearest(query: SearchQuery, documents: QuerySet, *, offset: int, limit: int) -> SearchResults:
+    assert query.near is not None
+    radius = _radius(query)
+    places = _places_within(query.near, radius).filter(
+        service_id__in=documents.values("service_id")
+    )
+    nearest: dict[uuid.UUID, float] = {}
+    for service_id, latitude, longitude in places.values_list(
+        "service_id", "latitude", "longitude"
+    ):
+        distance = haversine_km(query.near, (latitude, longitude))
+        if distance <= radius and distance < nearest.get(service_id, math.inf):
+            nearest[service_id] = distance
+    ordered = sorted(nearest.items(), key=lambda item: (item[1], str(item[0])))
+    page = ordered[offset : offset + limit]
+    return SearchResults(
+        count=len(ordered),
+        hits=[Hit(pk, 0.0, _rounded(distance)) for pk, distance in page],
+    )
