@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from direktori.core import views as core_views
+from direktori.core.api import api as v1_api
 from direktori.hsds.api import api as hsds_api
 
 admin.site.site_header = "Direktori CBO"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("readyz", core_views.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/hsds/", hsds_api.urls),
+    path("api/v1/", v1_api.urls),
 ]
 urlpatterns += i18n_patterns(
     path("", include("direktori.directory.urls")),

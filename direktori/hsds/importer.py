@@ -35,6 +35,7 @@ from direktori.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from direktori.search import indexing as search_indexing
 
 from .checking import CHUNK, TABLE_ORDER, check_package
 from .findings import Findings
@@ -148,6 +149,8 @@ def _import(
                 _save_metadata(package, writer, dry_run=dry_run)
         report.counts = writer.counts
         report.saved = not dry_run
+        if not dry_run and _written(writer.counts):
+            search_indexing.reindex(search_indexing.changed_since(writer.now))
         if not dry_run and _written(writer.counts) >= ANALYZE_AFTER_ROWS:
             _refresh_planner_statistics()
     _finish(report, findings)

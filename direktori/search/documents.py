@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch
 from django.utils import translation
@@ -56,7 +57,7 @@ class AreaNames:
         return [self.by_path[p] for p in paths if p in self.by_path]
 
 
-def services_to_index(ids: Iterable[object] | None = None):  # type: ignore[no-untyped-def]
+def services_to_index(ids: Iterable[Any] | None = None):
     services = (
         Service.objects.active()
         .select_related("organization", "organization__area", "organization__parent_organization")
@@ -97,7 +98,7 @@ def _public_locations(service: Service) -> list[Location]:
     """Where the service is given, or else where its organisation is (as the service page says)."""
     own = [
         link.location
-        for link in service.service_at_locations.all()  # type: ignore[attr-defined]
+        for link in service.service_at_locations.all()
         if not link.location.is_confidential
     ]
     return own or list(service.organization.public_locations)  # type: ignore[attr-defined]
@@ -115,9 +116,10 @@ def add_service(rows: Rows, service: Service, areas: AreaNames) -> None:
     organization = service.organization
     locations = _public_locations(service)
     terms = list(service.terms.all())
-    served = [link.area for link in service.service_areas.all()]  # type: ignore[attr-defined]
+    served = [link.area for link in service.service_areas.all()]
 
-    area_paths = [organization.area.path, *(loc.area.path for loc in locations if loc.area_id)]
+    area_paths = [organization.area.path]
+    area_paths += [loc.area.path for loc in locations if loc.area is not None]
     area_paths += [area.path for area in served]
     place_names: list[str] = []
     codes: set[str] = set()

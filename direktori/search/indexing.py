@@ -7,11 +7,14 @@ touched. A service that is no longer active simply has no rows.
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Callable, Iterable
 from itertools import batched
+from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 
 from direktori.directory.models import Service
 
@@ -22,7 +25,7 @@ BATCH = 1000
 GUARDED = (SearchFacet, SearchPlace, SearchHours, SearchDocument)
 
 
-def reindex(service_ids: Iterable[object]) -> int:
+def reindex(service_ids: Iterable[Any]) -> int:
     """Rebuild the rows of these services; returns how many are indexed (active) now."""
     ids = list(dict.fromkeys(service_ids))
     indexed = 0
@@ -89,11 +92,11 @@ def _add_words(surface: set[str], stems: set[str]) -> None:
 _pending = threading.local()
 
 
-def schedule(service_ids: Iterable[object]) -> None:
+def schedule(service_ids: Iterable[Any]) -> None:
     ids = [pk for pk in service_ids if pk is not None]
     if not ids:
         return
-    pending: set[object] | None = getattr(_pending, "ids", None)
+    pending: set[Any] | None = getattr(_pending, "ids", None)
     if pending is None:
         pending = _pending.ids = set()
     pending.update(ids)
@@ -106,3 +109,38 @@ def _flush() -> None:
     ids = getattr(_pending, "ids", None) or set()
     _pending.ids = None
     reindex(ids)
+
+
+def _ids(queryset: QuerySet, field: str = "pk") -> set[Any]:
+    return set(queryset.values_list(field, flat=True))
+
+
+def changed_since(moment: datetime.datetime) -> set[Any]:
+    """Services whose own record, organisation, places, phones, hours or areas changed since
+    `moment`: what a bulk writer (the HSDS importer) must re-index."""
+    from direktori.directory.models import (
+        Address,
+        Location,
+        Phone,
+        Schedule,
+        ServiceArea,
+        ServiceAtLocation,
+    )
+
+    since = Q(updated_at__gte=moment)
+    ids = _ids(Service.objects.filter(since | Q(organization__updated_at__gte=moment)))
+    locations = _ids(Location.objects.filter(since))
+    locations |= _ids(Address.objects.filter(since), "location_id")
+    for model in (Phone, Schedule):
+        rows = model.objects.filter(since)
+        ids |= _ids(rows.exclude(service=None), "service_id")
+        locations |= _ids(rows.exclude(location=None), "location_id")
+    phoned = Phone.objects.filter(since).exclude(organization=None).values("organization_id")
+    ids |= _ids(Service.objects.filter(organization_id__in=phoned))
+    for linked in (ServiceArea, ServiceAtLocation):
+        ids |= _ids(linked.objects.filter(since), "service_id")
+    if locations:
+        ids |= _ids(ServiceAtLocation.objects.filter(location_id__in=locations), "service_id")
+        owners = Location.objects.filter(pk__in=locations).values("organization_id")
+        ids |= _ids(Service.objects.filter(organization_id__in=owners))
+    return ids

@@ -22,7 +22,7 @@ from direktori.directory.models import (
 from .indexing import schedule
 
 
-def _services_of_location(location_id: object) -> list[object]:
+def _services_of_location(location_id: Any) -> list[Any]:
     direct = ServiceAtLocation.objects.filter(location_id=location_id).values_list(
         "service_id", flat=True
     )
@@ -31,7 +31,7 @@ def _services_of_location(location_id: object) -> list[object]:
     return [*direct, *via_owner]
 
 
-def _affected(instance: Any) -> list[object]:
+def _affected(instance: Any) -> list[Any]:
     if isinstance(instance, Service):
         return [instance.pk]
     if isinstance(instance, Organization):
@@ -46,16 +46,17 @@ def _affected(instance: Any) -> list[object]:
     if isinstance(instance, Address):
         return _services_of_location(instance.location_id)
     if isinstance(instance, Phone | Schedule):
-        ids: list[object] = []
+        found: list[Any] = []
         if instance.service_id:
-            ids.append(instance.service_id)
-        if getattr(instance, "organization_id", None):
-            ids += Service.objects.filter(organization_id=instance.organization_id).values_list(
+            found.append(instance.service_id)
+        organization_id: Any = getattr(instance, "organization_id", None)
+        if organization_id:
+            found += Service.objects.filter(organization_id=organization_id).values_list(
                 "pk", flat=True
             )
         if instance.location_id:
-            ids += _services_of_location(instance.location_id)
-        return ids
+            found += _services_of_location(instance.location_id)
+        return found
     if isinstance(instance, ServiceArea | ServiceAtLocation):
         return [instance.service_id]
     if isinstance(instance, TaxonomyTerm):

@@ -14,6 +14,7 @@ import re
 import tomllib
 import unicodedata
 from functools import cache, lru_cache
+from typing import Any
 from pathlib import Path
 
 import snowballstemmer
@@ -29,7 +30,7 @@ MIN_STEM_LENGTH = 4
 
 
 @cache
-def _lists() -> dict[str, object]:
+def _lists() -> dict[str, Any]:
     with (DATA / "normalisation.toml").open("rb") as handle:
         return tomllib.load(handle)
 
@@ -37,18 +38,18 @@ def _lists() -> dict[str, object]:
 @cache
 def stopwords() -> frozenset[str]:
     data = _lists()
-    return frozenset(fold(word) for word in [*data["stopwords_ms"], *data["stopwords_en"]])  # type: ignore[misc]
+    return frozenset(fold(word) for word in [*data["stopwords_ms"], *data["stopwords_en"]])
 
 
 @cache
 def stem_overrides() -> dict[str, str]:
-    return {fold(word): fold(stem) for word, stem in _lists()["stem_overrides"].items()}  # type: ignore[attr-defined]
+    return {fold(word): fold(stem) for word, stem in _lists()["stem_overrides"].items()}
 
 
 @cache
 def _english_words() -> frozenset[str]:
     """Common English words the Malay stemmer would mangle (`disabled` → `sabled`)."""
-    return frozenset(_lists()["english_words"])  # type: ignore[arg-type]
+    return frozenset(_lists()["english_words"])
 
 
 _malay = snowballstemmer.stemmer("indonesian")

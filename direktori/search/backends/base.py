@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from abc import ABC, abstractmethod
+from typing import Any
 
 from django.db.models import QuerySet
 
@@ -28,10 +29,10 @@ def trigrams(word: str) -> list[str]:
     return sorted({word[i : i + 3] for i in range(len(word) - 2)})
 
 
-def subqueries(within: list[QuerySet], column: str) -> tuple[str, list[object]]:
+def subqueries(within: list[QuerySet], column: str) -> tuple[str, list[Any]]:
     """`AND column IN (…)` for each filter, with its parameters, compiled by Django."""
     sql: list[str] = []
-    params: list[object] = []
+    params: list[Any] = []
     for queryset in within:
         query_sql, query_params = queryset.query.sql_with_params()
         sql.append(f" AND {column} IN ({query_sql})")
