@@ -201,6 +201,7 @@ def resolve(queries: Iterable[EvalQuery]) -> list[ResolvedQuery]:
     would exclude (a wrong label, or a directory that changed under the set)."""
     queries = list(queries)
     services = _labelled_services()
+    labels = {sid: label for label, ids in services.items() for sid in ids}
     areas = {area.code: area for area in Area.objects.filter(code__in={q.area for q in queries})}
     categories = dict(TaxonomyTerm.objects.categories().values_list("code", "id"))
     target_groups = set(TaxonomyTerm.objects.target_groups().values_list("code", flat=True))
@@ -221,7 +222,7 @@ def resolve(queries: Iterable[EvalQuery]) -> list[ResolvedQuery]:
         except EvaluationSetError as error:
             problems.append(str(error))
             continue
-        problems += _filter_problems(query, search, expected, services)
+        problems += _filter_problems(query, search, expected, labels)
         resolved.append(ResolvedQuery(query=query, search=search, expected=frozenset(expected)))
     if problems:
         raise EvaluationSetError(
@@ -244,7 +245,7 @@ def _filter_problems(
     query: EvalQuery,
     search: SearchQuery,
     expected: set[uuid.UUID],
-    services: Mapping[str, list[uuid.UUID]],
+    labels: Mapping[uuid.UUID, str],
 ) -> list[str]:
     """The expected services that the query's filters exclude: such a label can never be found."""
     if not expected:
@@ -263,7 +264,6 @@ def _filter_problems(
         radius = search.radius_km or DEFAULT_RADIUS_KM
         distances = service_distances(kept, search.near)
         kept = {sid for sid in kept if distances.get(sid, math.inf) <= radius}
-    labels = {sid: label for label, ids in services.items() for sid in ids}
     return [
         f'{query.name}: expects "{labels[sid]}", which the query\'s own filters exclude.'
         for sid in sorted(expected - kept, key=lambda sid: labels[sid])
@@ -287,10 +287,12 @@ def service_distances(
     distances: dict[uuid.UUID, float] = {}
     rows = (
         Location.objects.public()
-        .filter(service_at_locations__service_id__in=list(service_ids), latitude__isnull=False)
+        .filter(service_at_locations__service_id__in=list(service_ids))
         .values_list("service_at_locations__service_id", "latitude", "longitude")
     )
     for service_id, latitude, longitude in rows:
+        if latitude is None or longitude is None:
+            continue
         distance = haversine_km(point, (float(latitude), float(longitude)))
         distances[service_id] = min(distance, distances.get(service_id, math.inf))
     return distances

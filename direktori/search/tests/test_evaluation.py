@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import TestCase, override_settings
 from pytest_django import DjangoDbBlocker
 
 from direktori.search.evaluation import scoring
@@ -33,13 +33,15 @@ MIN_MRR = 0.85
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
-    """The demo seeded once for the module, in a transaction rolled back at its end."""
+    """The demo seeded once for the module, in a transaction rolled back at its end. What would run
+    after the seed commits (keeping the search index in step) runs when the seed ends."""
     with (
         django_db_blocker.unblock(),
         override_settings(PASSWORD_HASHERS=FAST_HASHERS),
         transaction.atomic(),
     ):
-        call_command("seed_demo", stdout=io.StringIO())
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            call_command("seed_demo", stdout=io.StringIO())
         yield
         transaction.set_rollback(True)
 
