@@ -144,3 +144,11 @@ def changed_since(moment: datetime.datetime) -> set[Any]:
         owners = Location.objects.filter(pk__in=locations).values("organization_id")
         ids |= _ids(Service.objects.filter(organization_id__in=owners))
     return ids
+
+
+def refresh_since(moment: datetime.datetime) -> int:
+    """After a bulk write: re-index what changed since `moment`; build the whole index when it
+    is empty but services exist (a database that had data before search was installed)."""
+    if not SearchDocument.objects.exists() and Service.objects.active().exists():
+        return reindex_all()
+    return reindex(changed_since(moment))

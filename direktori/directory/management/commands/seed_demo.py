@@ -3,6 +3,7 @@ import time
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from direktori.directory.demo import (
@@ -11,6 +12,7 @@ from direktori.directory.demo import (
     demo_admin_ensure,
     demo_directory_seed,
 )
+from direktori.search.indexing import refresh_since as search_index_refresh
 
 
 class Command(BaseCommand):
@@ -22,7 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         started = time.perf_counter()
         call_command("load_reference", stdout=self.stdout, stderr=self.stderr)
+        since = timezone.now()
         summary = demo_directory_seed()
+        search_index_refresh(since)
         password = os.environ.get("DEMO_ADMIN_PASSWORD") or DEMO_ADMIN_DEFAULT_PASSWORD
         demo_admin_ensure(password=password)
         self.stdout.write(
