@@ -9,6 +9,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 
 from django.db.models import Count, Max
 
@@ -27,6 +28,22 @@ class Lexicon:
     groups: dict[tuple[str, ...], set[tuple[str, ...]]] = field(default_factory=dict)
     vocabulary: set[str] = field(default_factory=set)
     abbreviations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kg → (kampung,)
+    related: dict[tuple[str, ...], set[tuple[str, ...]]] = field(default_factory=dict)
+
+    def add_related(self, when: list[str], also: list[str]) -> None:
+        wanted = {tuple(text.content_words(phrase)) for phrase in also} - {()}
+        for phrase in when:
+            self.related.setdefault(phrase_key(text.content_words(phrase)), set()).update(wanted)
+
+    def related_to(self, phrases: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
+        """What the phrases call for, also when a `when` phrase is part of a longer one."""
+        found: set[tuple[str, ...]] = set()
+        for phrase in phrases:
+            key = phrase_key(phrase)
+            for start in range(len(key)):
+                for end in range(start + 1, len(key) + 1):
+                    found |= self.related.get(key[start:end], set())
+        return found - phrases
 
     def add_abbreviation(self, phrases: list[str]) -> None:
         short, *longer = [tuple(text.content_words(phrase)) for phrase in phrases]
@@ -52,7 +69,7 @@ class Lexicon:
 
 
 @cache
-def _shipped() -> dict[str, list[list[str]]]:
+def _shipped() -> dict[str, Any]:
     with (text.DATA / "lexicon.toml").open("rb") as handle:
         return tomllib.load(handle)
 
@@ -76,6 +93,8 @@ def current() -> Lexicon:
         lexicon.add_abbreviation(group)
     for group in shipped["synonyms"]:
         lexicon.add_group(group)
+    for entry in shipped["related"]:
+        lexicon.add_related(entry["when"], entry["also"])
     for synonym in Synonym.objects.filter(is_active=True):
         lexicon.add_group(synonym.phrase_list())
     _cached = (version, lexicon)

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from . import text
 from .lexicon import Lexicon
 
-AS_TYPED, SYNONYM, CORRECTED = 1.0, 0.85, 0.7
+AS_TYPED, SYNONYM, CORRECTED, RELATED = 1.0, 0.85, 0.7, 0.45
 MIN_CORRECTION_SCORE = 75.0
 MIN_PREFIX = 3
 
@@ -140,10 +140,12 @@ def analyse(
             )
         if whole and was_corrected:  # a half-typed last word may be right as typed
             group.alternatives.append(_alternative(typed_span, AS_TYPED, prefix_last=is_last))
-        if matched:
-            for phrase in sorted(matched[1]):
-                if phrase != span:
-                    group.alternatives.append(_alternative(phrase, SYNONYM))
+        equivalents = matched[1] if matched else {span}
+        for phrase in sorted(equivalents):
+            if phrase != span:
+                group.alternatives.append(_alternative(phrase, SYNONYM))
+        for phrase in sorted(lexicon.related_to(equivalents)):
+            group.alternatives.append(_alternative(phrase, RELATED))
         groups.append(group)
         position += length
     return Plan(groups=groups, corrections=corrections, words=corrected, expanded=expanded)

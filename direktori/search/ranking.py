@@ -50,13 +50,22 @@ def _holds(terms: set[str], alternative: Alternative) -> bool:
     return True
 
 
+SPREAD_WEIGHT = 0.8  # the words of a phrase found, but in different fields
+
+
 def _group_score(candidate: Candidate, group: Group) -> float:
     best = 0.0
+    everywhere: set[str] | None = None
     for alternative in group.alternatives:
         for field, weight in FIELD_WEIGHTS.items():
             value = weight * alternative.strength
             if value > best and _holds(candidate.fields[field], alternative):
                 best = value
+        if len(alternative.terms) > 1 and SPREAD_WEIGHT * alternative.strength > best:
+            if everywhere is None:
+                everywhere = set().union(*candidate.fields.values())
+            if _holds(everywhere, alternative):
+                best = SPREAD_WEIGHT * alternative.strength
     return best
 
 

@@ -14,8 +14,8 @@ import re
 import tomllib
 import unicodedata
 from functools import cache, lru_cache
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import snowballstemmer
 
