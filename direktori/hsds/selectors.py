@@ -24,6 +24,7 @@ from direktori.directory.models import (
     ServiceAtLocation,
 )
 from direktori.directory.models.organisations import ServiceQuerySet
+from direktori.search import engine as search_engine
 
 from . import published, rows
 
@@ -115,7 +116,7 @@ def _covering(codes: frozenset[str]) -> Q:
 
 def services_filter(services: ServiceQuerySet, filters: ServiceFilters) -> ServiceQuerySet:
     if filters.search:
-        services = services.matching(filters.search)
+        services = search_engine.matching(services, filters.search)
     if filters.taxonomy_term_id:
         services = services.filter(
             Exists(

@@ -16,6 +16,7 @@ from django.utils import translation
 
 from direktori.areas.models import Area
 from direktori.directory.models import Location, Phone, Schedule, Service, TaxonomyTerm
+from direktori.directory.models.organisations import Status
 
 from . import text
 from .models import SearchDocument, SearchFacet, SearchHours, SearchPlace
@@ -58,36 +59,32 @@ class AreaNames:
 
 
 def services_to_index(ids: Iterable[Any] | None = None):
-    services = (
-        Service.objects.active()
-        .select_related("organization", "organization__area", "organization__parent_organization")
-        .prefetch_related(
-            Prefetch(
-                "terms", queryset=TaxonomyTerm.objects.only("id", "name_ms", "name_en", "code")
-            ),
-            Prefetch("phones", queryset=Phone.objects.public().only("number", "service_id")),
-            Prefetch(
-                "organization__phones",
-                queryset=Phone.objects.public().only("number", "organization_id"),
-            ),
-            Prefetch("service_areas__area", queryset=Area.objects.only("path")),
-            Prefetch("schedules", queryset=Schedule.objects.all()),
-            Prefetch(
-                "service_at_locations__location",
-                queryset=Location.objects.prefetch_related(
-                    "addresses", "schedules", Prefetch("phones", queryset=Phone.objects.public())
-                ).select_related("area"),
-            ),
-            Prefetch(
-                "organization__locations",
-                queryset=Location.objects.public()
-                .prefetch_related(
-                    "addresses", "schedules", Prefetch("phones", queryset=Phone.objects.public())
-                )
-                .select_related("area"),
-                to_attr="public_locations",
-            ),
-        )
+    services = Service.objects.select_related(
+        "organization", "organization__area", "organization__parent_organization"
+    ).prefetch_related(
+        Prefetch("terms", queryset=TaxonomyTerm.objects.only("id", "name_ms", "name_en", "code")),
+        Prefetch("phones", queryset=Phone.objects.public().only("number", "service_id")),
+        Prefetch(
+            "organization__phones",
+            queryset=Phone.objects.public().only("number", "organization_id"),
+        ),
+        Prefetch("service_areas__area", queryset=Area.objects.only("path")),
+        Prefetch("schedules", queryset=Schedule.objects.all()),
+        Prefetch(
+            "service_at_locations__location",
+            queryset=Location.objects.prefetch_related(
+                "addresses", "schedules", Prefetch("phones", queryset=Phone.objects.public())
+            ).select_related("area"),
+        ),
+        Prefetch(
+            "organization__locations",
+            queryset=Location.objects.public()
+            .prefetch_related(
+                "addresses", "schedules", Prefetch("phones", queryset=Phone.objects.public())
+            )
+            .select_related("area"),
+            to_attr="public_locations",
+        ),
     )
     if ids is not None:
         services = services.filter(pk__in=list(ids))
@@ -168,6 +165,7 @@ def add_service(rows: Rows, service: Service, areas: AreaNames) -> None:
         subtitle=_words(organization.name, organization.name_en, organization.alternate_name),
         base_path=organization.area.path,
         verified_on=service.verified_on or organization.verified_on,
+        active=service.status == Status.ACTIVE and organization.status == Status.ACTIVE,
     )
     rows.documents.append(document)
     rows.facets += [SearchFacet(service=service, key=area_facet(code)) for code in sorted(codes)]

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterable
 
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from direktori.directory.models import Service
@@ -49,6 +50,16 @@ def search(query: SearchQuery, *, offset: int = 0, limit: int = 20) -> SearchRes
         results.did_you_mean = plan.corrected_text
         results.corrected = True
     return results
+
+
+def matching[S: QuerySet[Service]](services: S, typed: str) -> S:
+    """The services, active or not, holding every word as `search` reads them, in no particular
+    order: a filter for lists with their own order and statuses, such as the HSDS API."""
+    plan = analyse(typed, lexicon.current(), known=_known_words, similar=backend().similar_words)
+    if not plan.groups:
+        return services
+    sql, params = backend().matching_sql(plan.groups)
+    return services.filter(pk__in=RawSQL(sql, params))  # noqa: S611
 
 
 def services_for(hits: Iterable[Hit]) -> list[Service]:
@@ -206,7 +217,7 @@ def _by_place(
     query: SearchQuery, within: list[QuerySet], *, offset: int, limit: int
 ) -> SearchResults:
     """No words: nearest first with a position; else based in the area first, verified, by name."""
-    documents = SearchDocument.objects.all()
+    documents = SearchDocument.objects.filter(active=True)
     for allowed in within:
         documents = documents.filter(service_id__in=allowed)
     if query.near:

@@ -2,7 +2,7 @@
 
 Changes made through the ORM reach here through `signals` after their transaction commits; bulk
 writers (the HSDS importer, generate_synthetic) call `reindex` themselves with the services they
-touched. A service that is no longer active simply has no rows.
+touched. Every service has rows; `SearchDocument.active` says whether search may show it.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ GUARDED = (SearchFacet, SearchPlace, SearchHours, SearchDocument)
 
 
 def reindex(service_ids: Iterable[Any]) -> int:
-    """Rebuild the rows of these services; returns how many are indexed (active) now."""
+    """Rebuild the rows of these services; returns how many are indexed now."""
     ids = list(dict.fromkeys(service_ids))
     indexed = 0
     areas = AreaNames() if ids else None
@@ -45,7 +45,7 @@ def reindex_all(progress: Callable[[int, int], None] | None = None) -> int:
         for model in GUARDED:
             model.objects.all().delete()
         SearchWord.objects.all().delete()
-    ids = list(Service.objects.active().order_by("pk").values_list("pk", flat=True))
+    ids = list(Service.objects.order_by("pk").values_list("pk", flat=True))
     areas = AreaNames()
     indexed = 0
     for batch in batched(ids, BATCH):
@@ -149,6 +149,6 @@ def changed_since(moment: datetime.datetime) -> set[Any]:
 def refresh_since(moment: datetime.datetime) -> int:
     """After a bulk write: re-index what changed since `moment`; build the whole index when it
     is empty but services exist (a database that had data before search was installed)."""
-    if not SearchDocument.objects.exists() and Service.objects.active().exists():
+    if not SearchDocument.objects.exists() and Service.objects.exists():
         return reindex_all()
     return reindex(changed_since(moment))

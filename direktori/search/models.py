@@ -1,4 +1,5 @@
-"""The search index: one row per active service, kept in step with every change (`indexing`).
+"""The search index: one row per service, kept in step with every change (`indexing`). Search
+shows the active ones (`SearchDocument.active`); the HSDS API's `search` filters any status.
 
 `SearchDocument` holds the normalised text of a service by field; the database's full-text index
 over it (SQLite FTS5 or PostgreSQL tsvector, added by migration 0002 for the database in use) is
@@ -30,6 +31,7 @@ class SearchDocument(models.Model):
     subtitle = models.TextField(blank=True)  # the words of the organisation's names, in order
     base_path = models.CharField(max_length=255)  # the organisation's area path
     verified_on = models.DateField(null=True)
+    active = models.BooleanField(default=True)  # the service and its organisation are active
 
     class Meta:
         indexes = [models.Index(fields=["title"])]

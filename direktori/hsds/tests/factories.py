@@ -27,6 +27,7 @@ from direktori.directory.tests.factories import (
     ServiceFactory,
     reference_terms,
 )
+from direktori.search.indexing import reindex_all
 
 # Real places: Bandar Baru Salak Tinggi (43900), Pekan Dengkil (43800), Kota Bharu (15000).
 SALAK_TINGGI = (Decimal("2.816000"), Decimal("101.733000"))
@@ -160,6 +161,7 @@ def hsds_dataset() -> Dataset:
     sepang_cbo.identifiers.create(
         identifier_scheme="MY-ROS", identifier_type="ROS", identifier="PPM-001-10-2020"
     )
+    reindex_all()  # tests run in a transaction that never commits: index as a commit would
     return Dataset(
         terms=terms,
         sepang_cbo=sepang_cbo,

@@ -16,9 +16,13 @@ class Backend(ABC):
     def match(
         self, groups: list[Group], *, every: bool, within: list[QuerySet], limit: int
     ) -> tuple[list[uuid.UUID], int]:
-        """Up to `limit` service ids matching every group (`every`) or any, best first by the
-        database's own rank, and the number of all matches. `within` are querysets of service ids
-        that a match must be in (the filters)."""
+        """Up to `limit` ids of active services matching every group (`every`) or any, best
+        first by the database's own rank, and the number of all matches. `within` are querysets
+        of service ids that a match must be in (the filters)."""
+
+    @abstractmethod
+    def matching_sql(self, groups: list[Group]) -> tuple[str, list[Any]]:
+        """SQL selecting the ids of every service, active or not, holding every group."""
 
     @abstractmethod
     def similar_words(self, word: str, limit: int = 40) -> list[str]:

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
 
 from ..plan import Alternative, Group, Term
 from .base import Backend, subqueries
+
+MATCHING = (
+    "SELECT d.service_id FROM search_searchdocument d WHERE d.tsv @@ to_tsquery('indonesian', %s)"
+)
 
 
 def _term(term: Term) -> str:
@@ -36,7 +41,8 @@ class PostgreSQLBackend(Backend):
         where, params = subqueries(within, "d.service_id")
         query = expression(groups, every=every)
         base = (
-            f"FROM search_searchdocument d, to_tsquery('indonesian', %s) q WHERE d.tsv @@ q{where}"
+            "FROM search_searchdocument d, to_tsquery('indonesian', %s) q "
+            f"WHERE d.tsv @@ q AND d.active{where}"
         )
         with connection.cursor() as cursor:
             cursor.execute(
@@ -48,6 +54,9 @@ class PostgreSQLBackend(Backend):
                 return ids, len(ids)
             cursor.execute(f"SELECT count(*) {base}", [query, *params])
             return ids, cursor.fetchone()[0]
+
+    def matching_sql(self, groups: list[Group]) -> tuple[str, list[Any]]:
+        return (MATCHING, [expression(groups, every=True)])
 
     def similar_words(self, word: str, limit: int = 40) -> list[str]:
         with connection.cursor() as cursor:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -12,6 +13,12 @@ from .base import Backend, subqueries, trigrams
 
 # bm25 weights by column: name, organisation, keywords, places, body, phones.
 WEIGHTS = "10.0, 8.0, 4.0, 4.0, 1.0, 8.0"
+
+
+MATCHING = (
+    "SELECT d.service_id FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
+    "WHERE search_fts MATCH %s"
+)
 
 
 def _term(term: Term) -> str:
@@ -40,7 +47,7 @@ class SQLiteBackend(Backend):
         match = expression(groups, every=every)
         base = (
             "FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
-            f"WHERE search_fts MATCH %s{where}"
+            f"WHERE search_fts MATCH %s AND d.active{where}"
         )
         with connection.cursor() as cursor:
             cursor.execute(
@@ -52,6 +59,9 @@ class SQLiteBackend(Backend):
                 return ids, len(ids)
             cursor.execute(f"SELECT count(*) {base}", [match, *params])
             return ids, cursor.fetchone()[0]
+
+    def matching_sql(self, groups: list[Group]) -> tuple[str, list[Any]]:
+        return (MATCHING, [expression(groups, every=True)])
 
     def similar_words(self, word: str, limit: int = 40) -> list[str]:
         grams = trigrams(word)

@@ -1,6 +1,7 @@
 """GET /api/v1/search (CONTRACT): public, validated, relevance or distance order."""
 
 import io
+from typing import Any
 
 from django.core.management import call_command
 from django.db import connection
@@ -15,7 +16,7 @@ class SearchApiTests(TestCase):
     def setUpTestData(cls) -> None:
         call_command("seed_demo", stdout=io.StringIO())
 
-    def get(self, **params: object) -> dict:
+    def get(self, **params: Any) -> dict:
         response = self.client.get(URL, params)
         assert response.status_code == 200, response.content
         return response.json()
@@ -74,7 +75,7 @@ class SearchApiTests(TestCase):
             ({"q": "x" * 201}, "q"),
         ]:
             with self.subTest(params):
-                response = self.client.get(URL, params)
+                response = self.client.get(URL, params)  # type: ignore[arg-type]
                 assert response.status_code == 400, response.content
                 assert words in response.json()["detail"]
 

@@ -3,7 +3,7 @@
 import pytest
 
 from direktori.search import lexicon, text
-from direktori.search.plan import analyse
+from direktori.search.plan import Plan, analyse
 
 
 @pytest.mark.parametrize(
@@ -42,7 +42,7 @@ def test_index_text_holds_each_word_with_its_stems() -> None:
     assert "disabl" in text.index_text("disabled").split()
 
 
-def _plan(typed: str, known: set[str] | None = None, similar: list[str] | None = None):  # type: ignore[no-untyped-def]
+def _plan(typed: str, known: set[str] | None = None, similar: list[str] | None = None) -> Plan:
     return analyse(
         typed,
         lexicon.current(),
