@@ -161,7 +161,7 @@ def _by_relevance(
     if count < ENOUGH and len(plan.groups) > 1:
         more, more_count = engine.match(plan.groups, every=False, within=within, limit=wanted)
         ids = list(dict.fromkeys([*ids, *more]))
-        count = max(len(ids), min(more_count, count + more_count))
+        count = more_count  # any word: a superset of every word
     candidates = _candidates(ids)
     distances = _distances(ids, query.near) if query.near else {}
     if query.near:

@@ -38,6 +38,10 @@ class Candidate:
     verified_on: datetime.date | None
     distance_km: float | None = None
     score: float = 0.0
+    every_term: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        self.every_term = frozenset().union(*self.fields.values())
 
 
 def _holds(terms: set[str], alternative: Alternative) -> bool:
@@ -55,17 +59,21 @@ SPREAD_WEIGHT = 0.8  # the words of a phrase found, but in different fields
 
 def _group_score(candidate: Candidate, group: Group) -> float:
     best = 0.0
-    everywhere: set[str] | None = None
     for alternative in group.alternatives:
+        first = alternative.terms[0]
+        if not first.prefix and candidate.every_term.isdisjoint(first.forms):
+            continue  # the common case among many synonyms: not in the service at all
         for field, weight in FIELD_WEIGHTS.items():
             value = weight * alternative.strength
             if value > best and _holds(candidate.fields[field], alternative):
                 best = value
-        if len(alternative.terms) > 1 and SPREAD_WEIGHT * alternative.strength > best:
-            if everywhere is None:
-                everywhere = set().union(*candidate.fields.values())
-            if _holds(everywhere, alternative):
-                best = SPREAD_WEIGHT * alternative.strength
+        spread = SPREAD_WEIGHT * alternative.strength
+        if (
+            len(alternative.terms) > 1
+            and spread > best
+            and _holds(candidate.every_term, alternative)
+        ):
+            best = spread
     return best
 
 
