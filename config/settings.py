@@ -6,6 +6,7 @@ Production is the default: DEBUG off, a secret key required, secure cookies, str
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -170,11 +171,35 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Map tiles for the search page's map (Leaflet): any XYZ tile server, and its required credit.
+MAP_TILE_URL = os.environ.get(
+    "DIREKTORI_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+)
+MAP_TILE_ATTRIBUTION = os.environ.get(
+    "DIREKTORI_MAP_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
+)
+
+
+def csp_source_of(url: str) -> list[str]:
+    """The CSP source that allows a tile URL template: its scheme and host, a `{s}` subdomain as a
+    wildcard; none for a path on this site, which 'self' already allows."""
+    parts = urlsplit(url)
+    if not parts.netloc:
+        return []
+    labels = parts.netloc.split(".")
+    if "{" in labels[0]:
+        labels[0] = "*"
+    host = ".".join(labels)
+    return [f"{parts.scheme}://{host}" if parts.scheme else host]
+
+
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
-    "img-src": [CSP.SELF, "data:"],
+    "img-src": [CSP.SELF, "data:", *csp_source_of(MAP_TILE_URL)],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "object-src": [CSP.NONE],
