@@ -5,20 +5,34 @@ They show only active entries and never a confidential location, address or phon
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
 from direktori.areas.models import Area
+from direktori.search.engine import search as engine_search
+from direktori.search.engine import services_for
+from direktori.search.query import SearchQuery
 
 from . import hours
 from .forms import SearchForm
-from .models import Location, Organization, Phone, Service, TaxonomyTerm
+from .models import Location, Organization, Phone, Service, ServiceAtLocation, TaxonomyTerm
+from .models.taxonomy import SERVICE_CATEGORIES
 from .selectors import area_service_counts, helpline_services, target_groups_with_counts
 
 PER_PAGE = 20
+# When a search finds nothing in an area: the government services people turn to in a crisis.
+LOCAL_HELP_CATEGORIES = ("police", "welfare", "crisis_centre")
+LOCAL_HELP_LIMIT = 6
+MAP_POINTS_PER_SERVICE = 5
 
 
 def _page(request: HttpRequest, queryset: object) -> Page:
@@ -45,23 +59,134 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass
+class ResultsPage:
+    """One page of the engine's results. The engine pages (offset, limit), so Django's Paginator
+    over a queryset does not apply; `_pagination.html` reads this like a Django Page."""
+
+    number: int
+    per_page: int
+    count: int
+    object_list: list[Service]
+
+    @property
+    def paginator(self) -> ResultsPage:
+        return self
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, math.ceil(self.count / self.per_page))
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.per_page
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def start_index(self) -> int:
+        return self.offset + 1 if self.count else 0
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    services = Service.objects.none()
-    searched = form.is_bound and form.is_valid()
-    if searched:
-        services = form.results()
-    page = _page(request, services.for_listing())
-    context = {
-        "form": form,
-        "searched": searched,
-        "page": page,
-        "helplines": helpline_services() if searched and not page.paginator.count else [],
+    context: dict[str, object] = {"form": form, "searched": False, **_map_settings()}
+    if form.is_bound and form.is_valid():
+        query = form.to_query()
+        if not query.is_empty:
+            context.update(_search_results(query, page_number=form.cleaned_data["page"]))
+    htmx = getattr(request, "htmx", None)  # set by django_htmx middleware
+    # A history restore after a cache miss wants the whole page, as a first visit does.
+    fragment = bool(htmx) and not getattr(htmx, "history_restore_request", False)
+    context["fragment"] = fragment
+    response = render(
+        request, "directory/search.html#results" if fragment else "directory/search.html", context
+    )
+    # One URL, two bodies: caches must not hand the fragment to a full page load, or back.
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _search_results(query: SearchQuery, *, page_number: int) -> dict[str, object]:
+    results = engine_search(query, offset=(page_number - 1) * PER_PAGE, limit=PER_PAGE)
+    last = max(1, math.ceil(results.count / PER_PAGE))
+    if page_number > last:  # a page past the end: show the last, as Paginator.get_page() does
+        page_number = last
+        results = engine_search(query, offset=(last - 1) * PER_PAGE, limit=PER_PAGE)
+    services = services_for(results.hits)
+    _add_map_points(services)
+    area = query.area
+    return {
+        "searched": True,
+        "query": query,
+        "results": results,
+        "page": ResultsPage(page_number, PER_PAGE, results.count, services),
+        "nearest_first": bool(query.near) and not query.text,
+        "helplines": helpline_services() if not results.count else [],
+        "local_help": _local_help(area) if area and not results.count else [],
     }
-    is_htmx = bool(getattr(request, "htmx", False))  # set by django_htmx middleware
-    template = "directory/search.html#results" if is_htmx else "directory/search.html"
-    return render(request, template, context)
+
+
+def _map_settings() -> dict[str, object]:
+    return {
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+    }
+
+
+def _add_map_points(services: list[Service]) -> None:
+    """`map_points` ("lat,lon;lat,lon") on each service: where it is given or else where its
+    organisation is, public locations only, for the result cards' data attributes."""
+    with_position = Location.objects.public().filter(latitude__isnull=False)
+    own: dict[object, list[tuple[object, object]]] = defaultdict(list)
+    rows = ServiceAtLocation.objects.filter(
+        service__in=services, location__in=with_position
+    ).values_list("service_id", "location__latitude", "location__longitude")
+    for service_id, lat, lon in rows.order_by("location__name", "location_id"):
+        own[service_id].append((lat, lon))
+    of_organisation: dict[object, list[tuple[object, object]]] = defaultdict(list)
+    organisations = {s.organization_id for s in services if s.pk not in own}
+    if organisations:
+        places = with_position.filter(organization_id__in=organisations).order_by("name", "id")
+        for organisation_id, lat, lon in places.values_list(
+            "organization_id", "latitude", "longitude"
+        ):
+            of_organisation[organisation_id].append((lat, lon))
+    for service in services:
+        points = own.get(service.pk) or of_organisation.get(service.organization_id, [])
+        unique = list(dict.fromkeys(points))[:MAP_POINTS_PER_SERVICE]
+        service.map_points = ";".join(f"{lat},{lon}" for lat, lon in unique)  # type: ignore[attr-defined]
+
+
+def _local_help(area: Area) -> list[Service]:
+    """Police, welfare office and crisis centre of the chosen area, or of its district."""
+    if area.kind not in (Area.Kind.COUNTRY, Area.Kind.STATE, Area.Kind.DISTRICT):
+        districts = [a for a in area.ancestors() if a.kind == Area.Kind.DISTRICT]
+        area = districts[-1] if districts else area
+    services = (
+        Service.objects.active()
+        .in_area(area)
+        .filter(
+            organization__kind=Organization.Kind.GOVERNMENT,
+            terms__taxonomy__code=SERVICE_CATEGORIES,
+            terms__code__in=LOCAL_HELP_CATEGORIES,
+        )
+        .local_first(area)
+    )
+    return list(services.for_listing()[:LOCAL_HELP_LIMIT])
 
 
 @require_GET
