@@ -77,6 +77,7 @@ class SearchForm(forms.Form):
             choices=CallableChoiceIterator(area_choices), attrs={"class": "auto-submit"}
         ),
     )
+    tepat = forms.BooleanField(required=False, widget=forms.HiddenInput)  # no typo correction
     buka = forms.BooleanField(
         label=_("Open now"),
         required=False,
@@ -188,4 +189,5 @@ class SearchForm(forms.Form):
             open_now=bool(data.get("buka")),
             near=near,
             radius_km=(data.get("jarak") or DEFAULT_RADIUS_KM) if near else None,
+            exact=bool(data.get("tepat")),
         )

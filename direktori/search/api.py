@@ -29,6 +29,7 @@ class SearchParams(Schema):
     state: str = Field("", max_length=120, description="DOSM name (any case) or code, e.g. 10")
     district: str = Field("", max_length=120, description="DOSM name or code, e.g. Sepang, 10_7")
     open_now: bool = False
+    exact: bool = Field(False, description="Take the words as typed: no typo correction")
     page: int = Field(1, ge=1, le=10_000)
     per_page: int = Field(20, ge=1, le=MAX_PER_PAGE)
 
@@ -105,6 +106,7 @@ def to_query(params: SearchParams) -> SearchQuery:
         open_now=params.open_now,
         near=near,
         radius_km=params.radius_km,
+        exact=params.exact,
     )
 
 

@@ -40,7 +40,7 @@ def search(query: SearchQuery, *, offset: int = 0, limit: int = 20) -> SearchRes
         query.text,
         lexicon.current(),
         known=_known_words,
-        similar=backend().similar_words,
+        similar=_no_words if query.exact else backend().similar_words,
     )
     if plan.groups:
         results = _by_relevance(query, plan, within, offset=offset, limit=limit)
@@ -74,6 +74,10 @@ def services_for(hits: Iterable[Hit]) -> list[Service]:
             service.distance_km = hit.distance_km  # type: ignore[attr-defined]
             ordered.append(service)
     return ordered
+
+
+def _no_words(word: str) -> list[str]:
+    return []
 
 
 def _known_words(words: list[str]) -> set[str]:

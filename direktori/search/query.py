@@ -24,6 +24,7 @@ class SearchQuery:
     open_now: bool = False
     near: tuple[float, float] | None = None  # (latitude, longitude) of the person
     radius_km: float | None = None  # with `near`: only services within it (default 25 km)
+    exact: bool = False  # the words as typed: no typo correction
 
     @property
     def is_empty(self) -> bool:

@@ -299,7 +299,13 @@ def test_a_typo_is_corrected_and_the_words_as_typed_stay_one_click_away(
     assert str(directory["clinic"].pk) in _result_ids(body)
     assert gettext("Showing results for <strong>%(words)s</strong>.") % {"words": "klinik"} in body
     instead = gettext('Search instead for <a href="%(url)s">%(words)s</a>')
-    assert instead % {"url": "?q=klinnik&amp;kawasan=10_7", "words": "klinnik"} in body
+    assert instead % {"url": "?q=klinnik&amp;kawasan=10_7&amp;tepat=1", "words": "klinnik"} in body
+    # Following that link searches the words as typed: nothing is corrected.
+    exact = _get(client, {"q": "klinnik", "kawasan": "10_7", "tepat": "1"})
+    assert (
+        gettext("Showing results for <strong>%(words)s</strong>.") % {"words": "klinik"}
+        not in exact
+    )
 
 
 def test_did_you_mean_links_to_the_suggestion(

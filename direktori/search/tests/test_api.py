@@ -61,6 +61,14 @@ class SearchApiTests(TestCase):
         assert body["did_you_mean"] == "hospital serdang"
         assert body["results"][0]["name"] == "Hospital Serdang"
 
+    def test_exact_takes_the_words_as_typed(self) -> None:
+        body = self.get(q="hospitl serdang", exact="true")
+        assert body["did_you_mean"] == ""
+        assert "Hospital Serdang" in [
+            r["name"] for r in body["results"]
+        ]  # "serdang" still finds it
+        assert self.get(q="hospitl", exact="true")["count"] == 0
+
     def test_bad_parameters_get_a_clear_400_and_never_a_500(self) -> None:
         for params, words in [
             ({"lat": 2.8}, "both 'lat' and 'lon'"),
