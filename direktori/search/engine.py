@@ -65,7 +65,9 @@ def matching[S: QuerySet[Service]](services: S, typed: str) -> S:
 def services_for(hits: Iterable[Hit]) -> list[Service]:
     """The hits' services in hit order, ready for a list, each with `distance_km` set."""
     hits = list(hits)
-    services = Service.objects.filter(pk__in=[hit.service_id for hit in hits]).for_listing()
+    # .active() again: a bulk update that bypassed the signals must still not show a closed service.
+    ids = [hit.service_id for hit in hits]
+    services = Service.objects.active().filter(pk__in=ids).for_listing()
     by_id = {service.pk: service for service in services}
     ordered = []
     for hit in hits:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import math
 import uuid
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 from django.utils import timezone
@@ -44,7 +45,7 @@ class Candidate:
         self.every_term = frozenset().union(*self.fields.values())
 
 
-def _holds(terms: set[str], alternative: Alternative) -> bool:
+def _holds(terms: AbstractSet[str], alternative: Alternative) -> bool:
     for term in alternative.terms:
         if any(form in terms for form in term.forms):
             continue

@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from direktori.directory.models import Service
+from direktori.search.indexing import schedule as search_index_schedule
+
 VERIFICATION_FIELDS = ("verified_on", "verified_by")
 
 
@@ -47,6 +50,16 @@ class VerificationFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _services_of(entries: list[Any]) -> list[Any]:
+    services: list[Any] = []
+    for entry in entries:
+        if isinstance(entry, Service):
+            services.append(entry.pk)
+        else:
+            services += entry.services.values_list("pk", flat=True)
+    return services
+
+
 @admin.action(description=_("Mark as verified today"), permissions=["change"])
 def mark_verified_today(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Any]
@@ -57,6 +70,7 @@ def mark_verified_today(
     count = modeladmin.model._default_manager.filter(pk__in=[e.pk for e in entries]).update(
         verified_on=today, verified_by=request.user, updated_at=timezone.now()
     )
+    search_index_schedule(_services_of(entries))  # search favours recently verified entries
     fields = [
         str(modeladmin.model._meta.get_field(name).verbose_name) for name in VERIFICATION_FIELDS
     ]

@@ -27,6 +27,7 @@ from direktori.directory.models import (
     TaxonomyTerm,
 )
 from direktori.directory.models.taxonomy import SERVICE_CATEGORIES, TARGET_GROUPS
+from direktori.search.models import SearchDocument
 
 pytestmark = pytest.mark.django_db
 
@@ -359,7 +360,11 @@ def test_the_organisation_page_links_to_its_services(
 
 @pytest.mark.parametrize("model", ["organization", "service"])
 def test_mark_as_verified_today(
-    admin_client: Client, world: World, django_user_model: Any, model: str
+    admin_client: Client,
+    world: World,
+    django_user_model: Any,
+    model: str,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     organizations = [world.organization(f"CBO {n}") for n in range(3)]
     if model == "organization":
@@ -368,12 +373,16 @@ def test_mark_as_verified_today(
         entries = [world.service(o, f"Service {n}") for n, o in enumerate(organizations)]
     chosen, untouched = entries[:2], entries[2]
 
-    response = admin_client.post(
-        url(model, "changelist"),
-        {"action": "mark_verified_today", "_selected_action": [str(e.pk) for e in chosen]},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(
+            url(model, "changelist"),
+            {"action": "mark_verified_today", "_selected_action": [str(e.pk) for e in chosen]},
+        )
 
     assert response.status_code == 302
+    if model == "service":  # search favours recently verified entries: the index knows at once
+        verified = SearchDocument.objects.filter(verified_on=timezone.localdate())
+        assert set(verified.values_list("service_id", flat=True)) == {e.pk for e in chosen}
     officer = django_user_model.objects.get(username="admin")
     for entry in chosen:
         entry.refresh_from_db()

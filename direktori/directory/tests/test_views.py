@@ -11,6 +11,7 @@ from django.utils import timezone
 from direktori.areas.models import Area
 from direktori.directory.models import Organization, Phone, Service
 from direktori.directory.models.organisations import Status
+from direktori.search.indexing import reindex_all
 
 from .factories import (
     AddressFactory,
@@ -51,6 +52,7 @@ def clinic(terms: dict) -> Service:
     location = LocationFactory.create(organization=organization, name="Klinik Ujian")
     AddressFactory.create(location=location, address_1="Jalan Klinik Ujian 7")
     PhoneFactory.create(service=service, kind=Phone.Kind.VOICE, number="03-8706 9001")
+    reindex_all()  # the search index follows commits, which tests never make
     return service
 
 
@@ -178,6 +180,7 @@ def test_an_entry_without_a_known_number_says_so(client: Client, terms: dict) ->
 
 def test_demo_entries_are_marked(client: Client, terms: dict) -> None:
     service = ServiceFactory.create(organization=OrganizationFactory.create(is_demo=True))
+    reindex_all()
     for path in [
         service.get_absolute_url(),
         service.organization.get_absolute_url(),
@@ -319,3 +322,16 @@ def test_listing_queries_do_not_grow_with_the_number_of_services(
     add(17)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/kawasan/selangor/sepang/")
+
+
+def test_area_pages_page_through_their_services(client: Client, terms: dict) -> None:
+    sepang = Area.objects.get(code="10_7")
+    for number in range(25):
+        ServiceFactory.create(
+            name=f"Perkhidmatan {number:02d}", organization=OrganizationFactory.create(area=sepang)
+        )
+    url = sepang.get_absolute_url()
+    first = client.get(url).content.decode()
+    assert 'href="?page=2"' in first and "??page" not in first
+    second = client.get(url + "?page=2").content.decode()
+    assert "Perkhidmatan 24" in second and "Perkhidmatan 24" not in first
