@@ -229,6 +229,7 @@ def test_search_with_javascript_swaps_results_in_place(
     page: Page, problems: PageProblems, demo: DemoSite, language: str
 ) -> None:
     page.goto(_search_page(demo, language), wait_until="networkidle")
+    page.focus(SEARCH_BOX)  # htmx is fetched on first use, not with the page (ADR 0004)
     page.wait_for_function("() => !!window.htmx")
     # A full page load would drop this marker; an htmx swap keeps it.
     page.evaluate("() => { window.__stillTheSamePage = true; }")
