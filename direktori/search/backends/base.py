@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import uuid
 from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 
-from ..plan import Group
+from ..plan import Alternative, Group, Term
 
 
 class Backend(ABC):
@@ -27,6 +29,33 @@ class Backend(ABC):
     @abstractmethod
     def similar_words(self, word: str, limit: int = 40) -> list[str]:
         """Indexed words that look like `word` (trigrams): candidates for a typo's correction."""
+
+
+@dataclass(frozen=True)
+class Syntax:
+    """How a database's full-text query language writes "or", "and", a word and a prefix."""
+
+    any_of: str
+    all_of: str
+    word: Callable[[str], str]
+    prefix: Callable[[str], str]
+
+    def term(self, term: Term) -> str:
+        forms = [self.word(form) for form in term.forms]
+        if term.prefix:
+            forms.append(self.prefix(term.forms[0]))
+        return "(" + self.any_of.join(forms) + ")"
+
+    def alternative(self, alternative: Alternative) -> str:
+        return "(" + self.all_of.join(self.term(term) for term in alternative.terms) + ")"
+
+    def expression(self, groups: list[Group], *, every: bool) -> str:
+        """Every group (or any), each as any of its alternatives, each as all of its words."""
+        parts = [
+            "(" + self.any_of.join(self.alternative(a) for a in group.alternatives) + ")"
+            for group in groups
+        ]
+        return (self.all_of if every else self.any_of).join(parts)
 
 
 def trigrams(word: str) -> list[str]:

@@ -8,30 +8,16 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
-from ..plan import Alternative, Group, Term
-from .base import Backend, subqueries
+from ..plan import Group
+from .base import Backend, Syntax, subqueries
 
 MATCHING = (
     "SELECT d.service_id FROM search_searchdocument d WHERE d.tsv @@ to_tsquery('indonesian', %s)"
 )
 
 
-def _term(term: Term) -> str:
-    forms = list(term.forms)
-    if term.prefix:
-        forms.append(f"{term.forms[0]}:*")
-    return "(" + " | ".join(forms) + ")"
-
-
-def _alternative(alternative: Alternative) -> str:
-    return "(" + " & ".join(_term(term) for term in alternative.terms) + ")"
-
-
-def expression(groups: list[Group], *, every: bool) -> str:
-    parts = [
-        "(" + " | ".join(_alternative(a) for a in group.alternatives) + ")" for group in groups
-    ]
-    return (" & " if every else " | ").join(parts)
+SYNTAX = Syntax(any_of=" | ", all_of=" & ", word=str, prefix=lambda word: f"{word}:*")
+expression = SYNTAX.expression
 
 
 class PostgreSQLBackend(Backend):

@@ -8,8 +8,8 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 
-from ..plan import Alternative, Group, Term
-from .base import Backend, subqueries, trigrams
+from ..plan import Group
+from .base import Backend, Syntax, subqueries, trigrams
 
 # bm25 weights by column: name, organisation, keywords, places, body, phones.
 WEIGHTS = "10.0, 8.0, 4.0, 4.0, 1.0, 8.0"
@@ -21,22 +21,10 @@ MATCHING = (
 )
 
 
-def _term(term: Term) -> str:
-    forms = [f'"{form}"' for form in term.forms]
-    if term.prefix:
-        forms.append(f'"{term.forms[0]}"*')
-    return "(" + " OR ".join(forms) + ")"
-
-
-def _alternative(alternative: Alternative) -> str:
-    return "(" + " AND ".join(_term(term) for term in alternative.terms) + ")"
-
-
-def expression(groups: list[Group], *, every: bool) -> str:
-    parts = [
-        "(" + " OR ".join(_alternative(a) for a in group.alternatives) + ")" for group in groups
-    ]
-    return (" AND " if every else " OR ").join(parts)
+SYNTAX = Syntax(
+    any_of=" OR ", all_of=" AND ", word=lambda word: f'"{word}"', prefix=lambda word: f'"{word}"*'
+)
+expression = SYNTAX.expression
 
 
 class SQLiteBackend(Backend):
