@@ -137,14 +137,17 @@ def test_every_location_is_near_a_real_facility_in_its_own_district(generated: s
     locations = Location.objects.filter(organizations()).select_related("area", "organization")
     assert locations.count() >= SERVICES / 4
     for location in locations:
-        assert location.area.kind == Area.Kind.DISTRICT
-        assert location.area == location.organization.area
+        area, organization = location.area, location.organization
+        assert area is not None and organization is not None
+        assert location.latitude is not None and location.longitude is not None
+        assert area.kind == Area.Kind.DISTRICT
+        assert area == organization.area
         latitude, longitude = float(location.latitude), float(location.longitude)
-        assert locator.district_code_at(latitude, longitude) in (location.area.code, None)
+        assert locator.district_code_at(latitude, longitude) in (area.code, None)
         nearest = min(kilometres((latitude, longitude), facility) for facility in facilities)
         assert nearest <= 1.01, location.name
         address = location.addresses.get()
-        assert address.region == location.area.name_ms
+        assert address.region == area.name_ms
         assert address.postal_code == "" or len(address.postal_code) == 5
 
 
@@ -206,8 +209,8 @@ def test_another_seed_gives_another_directory_beside_it(generated: str) -> None:
     assert Service.objects.filter(organizations(2)).count() == SERVICES
     for kind in ("organizations", "services", "locations", "phones"):
         assert not {row[0] for row in first[kind]} & {row[0] for row in second[kind]}
-    assert sorted(row[1] for row in first["organizations"]) != sorted(
-        row[1] for row in second["organizations"]
+    assert sorted(str(row[1]) for row in first["organizations"]) != sorted(
+        str(row[1]) for row in second["organizations"]
     )
 
 
@@ -290,3 +293,14 @@ def test_village_names_in_english() -> None:
     assert in_english("Kampung Sungai Buah") == "Sungai Buah Village"
     assert in_english("Pekan Salak") == "Salak Town"
     assert in_english("Taman Desa Mutiara") == "Taman Desa Mutiara"
+
+
+def test_shelters_keep_their_place_confidential(generated: str) -> None:
+    shelters = Location.objects.filter(
+        organizations(), organization__name__startswith="Rumah Perlindungan Wanita"
+    )
+    assert shelters.exists()
+    assert not shelters.filter(is_confidential=False).exists()
+    assert not shelters.exclude(transportation_ms="").exists()
+    others = Location.objects.filter(organizations()).exclude(pk__in=shelters)
+    assert not others.filter(is_confidential=True).exists()
