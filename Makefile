@@ -76,6 +76,9 @@ bench: $(VENV)/.dev ## Run the benchmarks in bench/ and print their figures (abo
 	@scripts/ensure-test-tools
 	$(PY) bench/run.py
 	$(PY) bench/hsds.py --services $${BENCH_HSDS_SERVICES:-100000}
+	@test -n "$$DATASETTE" || test -x /tmp/datasette-venv/bin/datasette || { $(PYTHON) -m venv /tmp/datasette-venv && \
+	  /tmp/datasette-venv/bin/pip install --quiet --disable-pip-version-check datasette==0.65.5; }
+	$(PY) bench/search.py --services $${BENCH_SEARCH_SERVICES:-100000}
 
 clean: ## Remove the virtual environment, the SQLite database and collected static files
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
