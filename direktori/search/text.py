@@ -72,6 +72,11 @@ def phone_digits(number: str) -> str:
 
 def words(text: str) -> list[str]:
     """The words of a text, folded, reduplication collapsed, phone numbers as digits."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=32768)  # names of areas, terms and templated texts repeat across services
+def _words(text: str) -> tuple[str, ...]:
     text = _APOSTROPHE.sub("", fold(text))
     text = _PHONE.sub(lambda match: " " + phone_digits(match.group()) + " ", text)
     text = _REDUPLICATED.sub(r"\1", text)
@@ -80,13 +85,13 @@ def words(text: str) -> list[str]:
         if result and result[-1] == word and not word.isdigit():  # "kanak kanak"
             continue
         result.append(word)
-    return result
+    return tuple(result)
 
 
 def content_words(text: str) -> list[str]:
     """`words` without the little words nobody searches by (dan, yang, untuk, the, for …)."""
     ignore = stopwords()
-    return [word for word in words(text) if word not in ignore]
+    return [word for word in _words(text) if word not in ignore]
 
 
 @lru_cache(maxsize=65536)
