@@ -17,13 +17,13 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Geolocation, Page, expect
 
 from .conftest import LANGUAGES, MOBILE_VIEWPORT, DemoSite, PageProblems
 
 pytestmark = pytest.mark.browser
 
-SALAK_TINGGI = {"latitude": 2.816, "longitude": 101.733}
+SALAK_TINGGI: Geolocation = {"latitude": 2.816, "longitude": 101.733}
 NEAR = "lat=2.816&lon=101.733"
 TILE_HOST = urlsplit(settings.MAP_TILE_URL).netloc
 BLOCKING_IMPACTS = {"serious", "critical"}
