@@ -25,7 +25,7 @@ from . import lexicon, ranking
 from .backends import backend
 from .documents import area_facet, term_facet
 from .models import SearchDocument, SearchFacet, SearchHours, SearchPlace, SearchWord
-from .plan import Plan, analyse
+from .plan import RELATED, Group, Plan, analyse
 from .query import DEFAULT_RADIUS_KM, Hit, SearchQuery, SearchResults
 
 CANDIDATES = 200
@@ -163,8 +163,16 @@ def _by_relevance(
 ) -> SearchResults:
     engine = backend()
     wanted = max(CANDIDATES, offset + limit)
-    ids, count = engine.match(plan.groups, every=True, within=within, limit=wanted)
-    if count < ENOUGH and len(plan.groups) > 1:
+    # What a need merely calls for (`related`) is broad; it widens only a search that found little.
+    strong = [
+        Group(group.typed, [a for a in group.alternatives if a.strength > RELATED])
+        for group in plan.groups
+    ]
+    ids, count = engine.match(strong, every=True, within=within, limit=wanted)
+    widened = any(
+        len(a.alternatives) < len(b.alternatives) for a, b in zip(strong, plan.groups, strict=True)
+    )
+    if count < ENOUGH and (len(plan.groups) > 1 or widened):
         more, more_count = engine.match(plan.groups, every=False, within=within, limit=wanted)
         ids = list(dict.fromkeys([*ids, *more]))
         count = more_count  # any word: a superset of every word

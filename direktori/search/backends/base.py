@@ -12,6 +12,8 @@ from django.db.models import QuerySet
 
 from ..plan import Alternative, Group, Term
 
+LARGE_MATCH = 3000  # more matches than this: candidates are not ranked by the database
+
 
 class Backend(ABC):
     @abstractmethod

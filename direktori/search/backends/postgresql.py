@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from ..plan import Group
-from .base import Backend, Syntax, subqueries
+from .base import LARGE_MATCH, Backend, Syntax, subqueries
 
 MATCHING = (
     "SELECT d.service_id FROM search_searchdocument d WHERE d.tsv @@ to_tsquery('indonesian', %s)"
@@ -31,15 +31,15 @@ class PostgreSQLBackend(Backend):
             f"WHERE d.tsv @@ q AND d.active{where}"
         )
         with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) {base}", [query, *params])
+            count = cursor.fetchone()[0]
+            # As in sqlite.py: past LARGE_MATCH, no rank over every match; ranking.py orders.
+            order = "" if count > LARGE_MATCH else "ORDER BY ts_rank(d.tsv, q) DESC"
             cursor.execute(
-                f"SELECT d.service_id {base} ORDER BY ts_rank(d.tsv, q) DESC LIMIT %s",
+                f"SELECT d.service_id {base} {order} LIMIT %s",
                 [query, *params, limit],
             )
-            ids = [row[0] for row in cursor.fetchall()]
-            if len(ids) < limit:
-                return ids, len(ids)
-            cursor.execute(f"SELECT count(*) {base}", [query, *params])
-            return ids, cursor.fetchone()[0]
+            return [row[0] for row in cursor.fetchall()], count
 
     def matching_sql(self, groups: list[Group]) -> tuple[str, list[Any]]:
         return (MATCHING, [expression(groups, every=True)])

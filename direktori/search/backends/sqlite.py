@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import QuerySet
 
 from ..plan import Group
-from .base import Backend, Syntax, subqueries, trigrams
+from .base import LARGE_MATCH, Backend, Syntax, subqueries, trigrams
 
 # bm25 weights by column: name, organisation, keywords, places, body, phones.
 WEIGHTS = "10.0, 8.0, 4.0, 4.0, 1.0, 8.0"
@@ -38,15 +38,26 @@ class SQLiteBackend(Backend):
             f"WHERE search_fts MATCH %s AND d.active{where}"
         )
         with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) {base}", [match, *params])
+            count = cursor.fetchone()[0]
+            # Ranking tens of thousands of matches costs ~10 ms per thousand; past LARGE_MATCH
+            # take matches whose name or organisation holds the words, in index order, and let
+            # ranking.py order them (ADR 0009).
+            if count > LARGE_MATCH:
+                cursor.execute(
+                    f"SELECT d.service_id {base} LIMIT %s",
+                    [f"{{name organisation}}: ({match})", *params, limit],
+                )
+                ids = [uuid.UUID(row[0]) for row in cursor.fetchall()]
+                if len(ids) < limit:
+                    cursor.execute(f"SELECT d.service_id {base} LIMIT %s", [match, *params, limit])
+                    ids = list(dict.fromkeys([*ids, *(uuid.UUID(r[0]) for r in cursor.fetchall())]))
+                return ids[:limit], count
             cursor.execute(
                 f"SELECT d.service_id {base} ORDER BY bm25(search_fts, {WEIGHTS}) LIMIT %s",
                 [match, *params, limit],
             )
-            ids = [uuid.UUID(row[0]) for row in cursor.fetchall()]
-            if len(ids) < limit:
-                return ids, len(ids)
-            cursor.execute(f"SELECT count(*) {base}", [match, *params])
-            return ids, cursor.fetchone()[0]
+            return [uuid.UUID(row[0]) for row in cursor.fetchall()], count
 
     def matching_sql(self, groups: list[Group]) -> tuple[str, list[Any]]:
         return (MATCHING, [expression(groups, every=True)])
