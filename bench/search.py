@@ -39,6 +39,7 @@ from search_report import Figures, report
 from serving import (
     ROOT,
     free_port,
+    git_commit,
     production_env,
     start_gunicorn,
     stop,
@@ -147,6 +148,7 @@ def _bench_database(
         print(f"    {name}: {run.seconds:.1f} s, peak {run.peak_mib:.0f} MiB", flush=True)
     print(f"    generate_synthetic said: {generated.output.strip().splitlines()[-1]}", flush=True)
 
+    figures.commit = git_commit()  # the code measured, should it change during a long run
     _step(f"{database}: our engine in-process ({args.rounds} rounds of {len(MIX)} queries)")
     inprocess = [
         "--engine",

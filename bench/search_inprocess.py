@@ -109,6 +109,7 @@ def main() -> int:
         out["plain"]["slowest_plan"] = [slowest, index.explain(*_statement(query))]
     if args.datasette:
         out["datasette"] = {"evaluation": _scores(_evaluate_datasette(evaluation, args.datasette))}
+    out["load_average"] = os.getloadavg()[0]
     args.out.write_text(json.dumps(out, indent=1), encoding="utf-8")
     return 0
 
@@ -123,7 +124,10 @@ def _statistics() -> str:
                 "'search_%%') ORDER BY relname"
             )
             never = [row[0] for row in cursor.fetchall()]
-            return "tables never analysed: " + (", ".join(never) if never else "none")
+            cursor.execute("SHOW autovacuum")
+            return f"autovacuum {cursor.fetchone()[0]}; tables never analysed: " + (
+                ", ".join(never) if never else "none"
+            )
         cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'")
         return "sqlite_stat1 " + ("present (ANALYZE run)" if cursor.fetchone()[0] else "absent")
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import http.client
 import itertools
 import math
+import os
 import statistics
 import threading
 import time
@@ -131,6 +132,7 @@ class Load:
     latencies_ms: list[float] = field(default_factory=list)
     errors: int = 0
     error_samples: list[str] = field(default_factory=list)
+    load_average: float = 0.0  # of the machine over the last minute, when the level ended
 
     @property
     def requests(self) -> int:
@@ -206,4 +208,5 @@ def run_load(
     for thread in threads:
         thread.join()
     load.seconds = time.perf_counter() - started
+    load.load_average = os.getloadavg()[0]
     return load

@@ -18,6 +18,7 @@ TARGET_P95_MS = 50.0
 class Figures:
     database: str
     location: str = ""
+    commit: str = ""  # when its measurements began
     runs: dict[str, Run] = field(default_factory=dict)
     generation_split: tuple[float, float] | None = None  # generation, indexing (s)
     inprocess: dict[str, Any] = field(default_factory=dict)
@@ -53,7 +54,9 @@ def report(
         "",
         f"Measured on {now}.",
         "",
-        f"- git commit: `{git_commit()}`",
+        f"- git commit: `{git_commit()}` at the end; the code measured: "
+        + "; ".join(f"{f.database} `{f.commit}`" for f in figures)
+        + (" (**it changed during the run**)" if len({f.commit for f in figures}) > 1 else ""),
         *machine(load_before),
         f"- directory: `generate_synthetic --services {services:,} --seed {seed}`, then "
         "`seed_demo` (the evaluation set's Sepang services among them), on each database; "
@@ -147,19 +150,25 @@ def _inprocess(figures: list[Figures], baseline: dict[str, Any], rounds: int) ->
         "then the 20 services' details and the JSON; no server, no network). Plain FTS5: one "
         "SQLite statement through Python's `sqlite3`.",
         "",
-        "| system | database | p50 | p95 | max | mean |",
-        "|---|---|---:|---:|---:|---:|",
+        "Load: the machine's load average over the minute before the measurement ended.",
+        "",
+        "| system | database | p50 | p95 | max | mean | load |",
+        "|---|---|---:|---:|---:|---:|---:|",
     ]
-    rows = [("ours (engine.search)", f.database, f.inprocess["engine"]) for f in figures]
-    rows += [("ours (API view)", f.database, f.inprocess["api"]) for f in figures]
+    rows = [
+        ("ours (engine.search)", f.database, f.inprocess["engine"], f.inprocess) for f in figures
+    ]
+    rows += [("ours (API view)", f.database, f.inprocess["api"], f.inprocess) for f in figures]
     if "plain" in baseline:
-        rows.append(("plain FTS5, no normalisation", "sqlite (plain.db)", baseline["plain"]))
-    for system, database, measured in rows:
+        rows.append(
+            ("plain FTS5, no normalisation", "sqlite (plain.db)", baseline["plain"], baseline)
+        )
+    for system, database, measured, run in rows:
         samples = _all(measured["latency_ms"])
         p50, p95, top = summary(samples)
         lines.append(
             f"| {system} | {database} | {_ms(p50)} | {_ms(p95)} | {_ms(top)} "
-            f"| {_ms(statistics.fmean(samples))} |"
+            f"| {_ms(statistics.fmean(samples))} | {run.get('load_average', 0):.1f} |"
         )
     return lines
 
@@ -173,17 +182,19 @@ def _http(figures: list[Figures], baseline: dict[str, Any]) -> list[str]:
         "their details; Datasette: the canned query as `…json?_shape=array`, 20 ids with names "
         "and organisation names), one "
         "request at a time, each on a new connection. Latency from sending the request to the "
-        "last byte, ms. Errors: any failure or an answer other than 200.",
+        "last byte, ms. Errors: any failure or an answer other than 200. Load: the machine's load "
+        "average over the last minute of the level (the clients and servers count in it).",
         "",
-        "| system | database | clients | requests | errors | requests/s | p50 | p95 | max |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| system | database | clients | requests | errors | requests/s | p50 | p95 | max | load |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     loads = [load for f in figures for load in f.loads] + list(baseline.get("loads", []))
     for load in sorted(loads, key=lambda load: (load.clients, load.system != "Datasette")):
         p50, p95, top = summary(load.latencies_ms)
         lines.append(
             f"| {load.system} | {load.database} | {load.clients} | {load.requests:,} | "
-            f"{load.errors} | {load.throughput:.1f} | {_ms(p50)} | {_ms(p95)} | {_ms(top)} |"
+            f"{load.errors} | {load.throughput:.1f} | {_ms(p50)} | {_ms(p95)} | {_ms(top)} "
+            f"| {load.load_average:.1f} |"
         )
     samples = [sample for load in loads for sample in load.error_samples]
     if samples:
