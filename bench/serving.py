@@ -91,8 +91,8 @@ def wait_until_up(url: str, server: subprocess.Popen[bytes], timeout: float = 30
             with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (our server)
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
-            pass
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass  # not listening yet, or a worker still loading a large database
         time.sleep(0.2)
     raise SystemExit(f"gunicorn did not answer {url} within {timeout:.0f} s")
 

@@ -1,27 +1,46 @@
-"""From services to search rows: what each active service contributes to the index.
+"""From services to search rows: what each service contributes to the index.
 
-Only public fields are read: never a confidential location, address or phone. The text is
-normalised by `text.index_text`, the same rules the query goes through.
+Only public facts are read (`sources`): never a confidential location, address or phone. The text
+is normalised by `text.index_text`, the same rules the query goes through. Rows are plain tuples in
+the order of the `*_COLUMNS` below; `indexing` writes them.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch
 from django.utils import translation
 
-from direktori.areas.models import Area
-from direktori.directory.models import Location, Phone, Schedule, Service, TaxonomyTerm
+from direktori.directory.models import Organization
 from direktori.directory.models.organisations import Status
 
-from . import text
-from .models import SearchDocument, SearchFacet, SearchHours, SearchPlace
+from . import text, tokens
+from .sources import AreaNames, Opening, ServiceFacts
 
 MINUTES_PER_DAY = 24 * 60
+KIND_LABELS = dict(Organization.Kind.choices)
+
+DOCUMENT_COLUMNS = (
+    "service_id",
+    "name",
+    "organisation",
+    "keywords",
+    "places",
+    "body",
+    "phones",
+    "title",
+    "heading",
+    "subtitle",
+    "base_path",
+    "verified_on",
+    "active",
+    "facets",
+)
+FACET_COLUMNS = ("service_id", "key")
+PLACE_COLUMNS = ("service_id", "latitude", "longitude")
+HOURS_COLUMNS = ("service_id", "weekday", "opens", "closes", "valid_from", "valid_to")
 
 
 def area_facet(code: str) -> str:
@@ -34,71 +53,114 @@ def term_facet(term_id: object) -> str:
 
 @dataclass
 class Rows:
-    documents: list[SearchDocument] = field(default_factory=list)
-    facets: list[SearchFacet] = field(default_factory=list)
-    places: list[SearchPlace] = field(default_factory=list)
-    hours: list[SearchHours] = field(default_factory=list)
+    documents: list[tuple[Any, ...]] = field(default_factory=list)
+    facets: list[tuple[Any, str]] = field(default_factory=list)
+    places: list[tuple[Any, float, float]] = field(default_factory=list)
+    hours: list[tuple[Any, ...]] = field(default_factory=list)
     words: set[str] = field(default_factory=set)  # surface words of the text
     stems: set[str] = field(default_factory=set)
 
 
-class AreaNames:
-    """Every area by path, loaded once per batch: names and ancestors without more queries."""
-
-    def __init__(self) -> None:
-        self.by_path = {
-            area.path: area for area in Area.objects.only("code", "path", "name_ms", "name_en")
-        }
-
-    def lineage(self, path: str | None) -> list[Area]:
-        if not path:
-            return []
-        codes = [code for code in path.split("/") if code]
-        paths = ["/" + "/".join(codes[: depth + 1]) + "/" for depth in range(len(codes))]
-        return [self.by_path[p] for p in paths if p in self.by_path]
-
-
-def services_to_index(ids: Iterable[Any] | None = None):
-    services = Service.objects.select_related(
-        "organization", "organization__area", "organization__parent_organization"
-    ).prefetch_related(
-        Prefetch("terms", queryset=TaxonomyTerm.objects.only("id", "name_ms", "name_en", "code")),
-        Prefetch("phones", queryset=Phone.objects.public().only("number", "service_id")),
-        Prefetch(
-            "organization__phones",
-            queryset=Phone.objects.public().only("number", "organization_id"),
-        ),
-        Prefetch("service_areas__area", queryset=Area.objects.only("path")),
-        Prefetch("schedules", queryset=Schedule.objects.all()),
-        Prefetch(
-            "service_at_locations__location",
-            queryset=Location.objects.prefetch_related(
-                "addresses", "schedules", Prefetch("phones", queryset=Phone.objects.public())
-            ).select_related("area"),
-        ),
-        Prefetch(
-            "organization__locations",
-            queryset=Location.objects.public()
-            .prefetch_related(
-                "addresses", "schedules", Prefetch("phones", queryset=Phone.objects.public())
-            )
-            .select_related("area"),
-            to_attr="public_locations",
-        ),
+def add_service(rows: Rows, facts: ServiceFacts, areas: AreaNames) -> None:
+    service, organization = facts.row, facts.organization.row
+    service_id = service["id"]
+    places = facts.public_places
+    term_names = [name for _, name_ms, name_en in facts.terms for name in (name_ms, name_en)]
+    codes, place_names = _place_names(facts, areas)
+    texts = _full_texts(facts, term_names, place_names)
+    active = service["status"] == Status.ACTIVE and organization["status"] == Status.ACTIVE
+    term_ids = [term_id for term_id, *_ in facts.terms]
+    positions = list(
+        dict.fromkeys(
+            (float(place.latitude), float(place.longitude))
+            for place in places
+            if place.latitude is not None and place.longitude is not None
+        )
     )
-    if ids is not None:
-        services = services.filter(pk__in=list(ids))
-    return services
+    numbers = [*facts.phones, *facts.organization.phones]
+    numbers += [number for place in places for number in place.phones]
+    rows.documents.append(
+        (
+            service_id,
+            *texts,
+            " ".join(dict.fromkeys(text.phone_digits(number) for number in numbers)),
+            text.fold(service["name"])[:250],
+            _words(service["name"], service["name_en"], service["alternate_name"]),
+            _words(organization["name"], organization["name_en"], organization["alternate_name"]),
+            areas.path_of[organization["area_id"]],
+            service["verified_on"] or organization["verified_on"],
+            active,
+            tokens.document(codes, term_ids, positions, active=active),
+        )
+    )
+    rows.facets += [(service_id, area_facet(code)) for code in sorted(codes)]
+    rows.facets += [(service_id, term_facet(term_id)) for term_id in term_ids]
+    rows.places += [(service_id, *position) for position in positions]
+    openings = facts.openings or [opening for place in places for opening in place.openings]
+    for opening in openings:
+        rows.hours += _hours_rows(service_id, opening)
+    for value in texts:
+        rows.stems.update(value.split())
+    for source in (
+        service["name"],
+        service["name_en"],
+        service["alternate_name"],
+        organization["name"],
+        organization["name_en"],
+        organization["alternate_name"],
+        service["description_ms"],
+        service["description_en"],
+        *place_names,
+        *term_names,
+    ):
+        if source:
+            rows.words.update(word for word in text.content_words(source) if not word.isdigit())
 
 
-def _public_locations(service: Service) -> list[Location]:
-    """Where the service is given, or else where its organisation is (as the service page says)."""
-    own = [
-        link.location
-        for link in service.service_at_locations.all()
-        if not link.location.is_confidential
+def _full_texts(facts: ServiceFacts, term_names: list[str], place_names: list[str]) -> list[str]:
+    """The fields the full-text index reads: name, organisation, keywords, places, body."""
+    service, organization = facts.row, facts.organization.row
+    return [
+        text.index_text(service["name"], service["name_en"], service["alternate_name"]),
+        text.index_text(
+            organization["name"],
+            organization["name_en"],
+            organization["alternate_name"],
+            organization["parent_organization__name"] or "",
+        ),
+        text.index_text(*term_names, *_both_languages(_kind_display(organization["kind"]))),
+        text.index_text(*(name for name in place_names if name)),
+        text.index_text(
+            service["description_ms"],
+            service["description_en"],
+            service["eligibility_ms"],
+            service["eligibility_en"],
+            service["application_process_ms"],
+            service["application_process_en"],
+            organization["description_ms"],
+            organization["description_en"],
+        ),
     ]
-    return own or list(service.organization.public_locations)  # type: ignore[attr-defined]
+
+
+def _place_names(facts: ServiceFacts, areas: AreaNames) -> tuple[set[str], list[str]]:
+    """The codes of every area the service is in or serves (with their ancestors), and the
+    names of those areas and of its public places and addresses."""
+    places = facts.public_places
+    area_ids = [facts.organization.row["area_id"]]
+    area_ids += [place.area_id for place in places if place.area_id is not None]
+    area_ids += facts.served_area_ids
+    codes: set[str] = set()
+    names: list[str] = []
+    for area_id in area_ids:
+        for code, name_ms, name_en in areas.lineage(areas.path_of[area_id]):
+            codes.add(code)
+            names += [name_ms, name_en]
+    for place in places:
+        names.append(place.name)
+        for address in place.addresses:
+            names += address
+    return codes, names
 
 
 def _both_languages(choice: object) -> list[str]:
@@ -109,105 +171,10 @@ def _both_languages(choice: object) -> list[str]:
     return labels
 
 
-def add_service(rows: Rows, service: Service, areas: AreaNames) -> None:
-    organization = service.organization
-    locations = _public_locations(service)
-    terms = list(service.terms.all())
-    served = [link.area for link in service.service_areas.all()]
-
-    area_paths = [organization.area.path]
-    area_paths += [loc.area.path for loc in locations if loc.area is not None]
-    area_paths += [area.path for area in served]
-    place_names: list[str] = []
-    codes: set[str] = set()
-    for path in area_paths:
-        for area in areas.lineage(path):
-            codes.add(area.code)
-            place_names += [area.name_ms, area.name_en]
-    for location in locations:
-        place_names.append(location.name)
-        for address in location.addresses.all():
-            place_names += [address.address_1, address.address_2, address.city, address.postal_code]
-
-    numbers = [phone.number for phone in service.phones.all()]
-    numbers += [phone.number for phone in organization.phones.all()]
-    for location in locations:
-        numbers += [phone.number for phone in location.phones.all()]
-
-    parent = organization.parent_organization
-    document = SearchDocument(
-        service=service,
-        name=text.index_text(service.name, service.name_en, service.alternate_name),
-        organisation=text.index_text(
-            organization.name,
-            organization.name_en,
-            organization.alternate_name,
-            parent.name if parent else "",
-        ),
-        keywords=text.index_text(
-            *(name for term in terms for name in (term.name_ms, term.name_en)),
-            *_both_languages(organization.get_kind_display()),
-        ),
-        places=text.index_text(*(name for name in place_names if name)),
-        body=text.index_text(
-            service.description_ms,
-            service.description_en,
-            service.eligibility_ms,
-            service.eligibility_en,
-            service.application_process_ms,
-            service.application_process_en,
-            organization.description_ms,
-            organization.description_en,
-        ),
-        phones=" ".join(dict.fromkeys(text.phone_digits(number) for number in numbers)),
-        title=text.fold(service.name)[:250],
-        heading=_words(service.name, service.name_en, service.alternate_name),
-        subtitle=_words(organization.name, organization.name_en, organization.alternate_name),
-        base_path=organization.area.path,
-        verified_on=service.verified_on or organization.verified_on,
-        active=service.status == Status.ACTIVE and organization.status == Status.ACTIVE,
-    )
-    rows.documents.append(document)
-    rows.facets += [SearchFacet(service=service, key=area_facet(code)) for code in sorted(codes)]
-    rows.facets += [SearchFacet(service=service, key=term_facet(term.pk)) for term in terms]
-    seen: set[tuple[float, float]] = set()
-    for location in locations:
-        if location.latitude is None or location.longitude is None:
-            continue
-        position = (float(location.latitude), float(location.longitude))
-        if position not in seen:
-            seen.add(position)
-            rows.places.append(
-                SearchPlace(service=service, latitude=position[0], longitude=position[1])
-            )
-    schedules = list(service.schedules.all()) or [
-        schedule for location in locations for schedule in location.schedules.all()
-    ]
-    for schedule in schedules:
-        rows.hours += _hours_rows(service, schedule)
-    for value in (
-        document.name,
-        document.organisation,
-        document.keywords,
-        document.places,
-        document.body,
-    ):
-        for term in value.split():
-            rows.stems.add(term)
-    for source in (
-        service.name,
-        service.name_en,
-        service.alternate_name,
-        organization.name,
-        organization.name_en,
-        organization.alternate_name,
-        service.description_ms,
-        service.description_en,
-        *place_names,
-        *(name for term in terms for name in (term.name_ms, term.name_en)),
-    ):
-        if source:
-            rows.words.update(word for word in text.content_words(source) if not word.isdigit())
+def _kind_display(kind: str) -> str:
+    # As Organization.get_kind_display(): a str already, in the active language, so
+    # `_both_languages` of it gives that one label twice.
+    return str(KIND_LABELS.get(kind, kind))
 
 
 def _words(*names: str) -> str:
@@ -218,22 +185,15 @@ def _minutes(value: datetime.time) -> int:
     return value.hour * 60 + value.minute
 
 
-def _hours_rows(service: Service, schedule: Schedule) -> list[SearchHours]:
-    def row(weekday: int, opens: int, closes: int) -> SearchHours:
-        return SearchHours(
-            service=service,
-            weekday=weekday,
-            opens=opens,
-            closes=closes,
-            valid_from=schedule.valid_from,
-            valid_to=schedule.valid_to,
-        )
+def _hours_rows(service_id: Any, opening: Opening) -> list[tuple[Any, ...]]:
+    def row(weekday: int, opens: int, closes: int) -> tuple[Any, ...]:
+        return (service_id, weekday, opens, closes, opening.valid_from, opening.valid_to)
 
-    if schedule.all_day or schedule.opens_at is None or schedule.closes_at is None:
-        return [row(schedule.weekday, 0, MINUTES_PER_DAY)]
-    opens, closes = _minutes(schedule.opens_at), _minutes(schedule.closes_at)
+    if opening.all_day or opening.opens_at is None or opening.closes_at is None:
+        return [row(opening.weekday, 0, MINUTES_PER_DAY)]
+    opens, closes = _minutes(opening.opens_at), _minutes(opening.closes_at)
     if closes > opens:
-        return [row(schedule.weekday, opens, closes)]
+        return [row(opening.weekday, opens, closes)]
     # Past midnight: the evening, then the small hours of the next day.
-    next_day = schedule.weekday % 7 + 1
-    return [row(schedule.weekday, opens, MINUTES_PER_DAY), row(next_day, 0, closes)]
+    next_day = opening.weekday % 7 + 1
+    return [row(opening.weekday, opens, MINUTES_PER_DAY), row(next_day, 0, closes)]

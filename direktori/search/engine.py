@@ -15,23 +15,24 @@ import math
 import uuid
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from direktori.directory.models import Service
 
-from . import lexicon, ranking
+from . import cache, lexicon, ranking, tokens
 from .backends import backend
+from .backends.base import Filters
 from .documents import area_facet, term_facet
 from .models import SearchDocument, SearchFacet, SearchHours, SearchPlace, SearchWord
 from .plan import RELATED, Group, Plan, analyse
 from .query import DEFAULT_RADIUS_KM, Hit, SearchQuery, SearchResults
 
-CANDIDATES = 200
+CANDIDATES = 100  # ranked in Python; past this many matches, chosen by the backend's tiers
 ENOUGH = 10  # fewer matches of every word than this: also rank those matching some words
 EARTH_RADIUS_KM = 6371.0088
-KM_PER_DEGREE = 111.195
 
 
 def search(query: SearchQuery, *, offset: int = 0, limit: int = 20) -> SearchResults:
@@ -65,10 +66,11 @@ def matching[S: QuerySet[Service]](services: S, typed: str) -> S:
 def services_for(hits: Iterable[Hit]) -> list[Service]:
     """The hits' services in hit order, ready for a list, each with `distance_km` set."""
     hits = list(hits)
-    # .active() again: a bulk update that bypassed the signals must still not show a closed service.
+    # Active again: a bulk update that bypassed the signals must still not show a closed service.
+    # Checked here, not in SQL: SQLite would then scan the status index of every service.
     ids = [hit.service_id for hit in hits]
-    services = Service.objects.active().filter(pk__in=ids).for_listing()
-    by_id = {service.pk: service for service in services}
+    services = Service.objects.filter(pk__in=ids).for_listing()
+    by_id = {service.pk: service for service in services if service.is_active}
     ordered = []
     for hit in hits:
         service = by_id.get(hit.service_id)
@@ -86,27 +88,30 @@ def _known_words(words: list[str]) -> set[str]:
     return set(SearchWord.objects.filter(word__in=words).values_list("word", flat=True))
 
 
-def _filters(query: SearchQuery) -> list[QuerySet]:
-    """Each filter as a queryset of the service ids it allows; a match must be in all."""
-    within: list[QuerySet] = []
+def _filters(query: SearchQuery) -> Filters:
+    facets: list[str] = []
+    others: list[QuerySet] = []
     if query.area is not None:
-        within.append(_with_facet(area_facet(query.area.code)))
+        facets.append(area_facet(query.area.code))
     if query.target_group:
         from direktori.directory.models import TaxonomyTerm
 
         term = TaxonomyTerm.objects.target_groups().filter(code=query.target_group).first()
-        within.append(_with_facet(term_facet(term.pk)) if term else SearchFacet.objects.none())
+        if term is None:
+            others.append(SearchFacet.objects.none())
+        else:
+            facets.append(term_facet(term.pk))
     if query.term_id:
-        within.append(_with_facet(term_facet(query.term_id)))
+        facets.append(term_facet(query.term_id))
     if query.open_now:
-        within.append(_open_at(timezone.localtime()))
+        others.append(_open_at(timezone.localtime()))
+    near = None
     if query.near is not None:
-        within.append(_places_within(query.near, _radius(query)).values("service_id"))
-    return within
-
-
-def _with_facet(key: str) -> QuerySet:
-    return SearchFacet.objects.filter(key=key).values("service_id")
+        near = (query.near, _radius(query))
+        others.append(_places_within(*near).values("service_id"))
+    return Filters(
+        facets=tuple(facets), near=near, others=tuple(others), cacheable=not query.open_now
+    )
 
 
 def _open_at(moment: datetime.datetime) -> QuerySet:
@@ -128,13 +133,8 @@ def _radius(query: SearchQuery) -> float:
 
 def _places_within(centre: tuple[float, float], km: float) -> QuerySet:
     """Places in the bounding box of the circle; the exact distance is checked in Python."""
-    latitude, longitude = centre
-    dlat = km / KM_PER_DEGREE
-    dlon = km / (KM_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01))
-    return SearchPlace.objects.filter(
-        latitude__range=(latitude - dlat, latitude + dlat),
-        longitude__range=(longitude - dlon, longitude + dlon),
-    )
+    south, north, west, east = tokens.bounding_box(centre, km)
+    return SearchPlace.objects.filter(latitude__range=(south, north), longitude__range=(west, east))
 
 
 def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -159,7 +159,7 @@ def _distances(ids: list[uuid.UUID], centre: tuple[float, float]) -> dict[uuid.U
 
 
 def _by_relevance(
-    query: SearchQuery, plan: Plan, within: list[QuerySet], *, offset: int, limit: int
+    query: SearchQuery, plan: Plan, within: Filters, *, offset: int, limit: int
 ) -> SearchResults:
     engine = backend()
     wanted = max(CANDIDATES, offset + limit)
@@ -168,12 +168,14 @@ def _by_relevance(
         Group(group.typed, [a for a in group.alternatives if a.strength > RELATED])
         for group in plan.groups
     ]
-    ids, count = engine.match(strong, every=True, within=within, limit=wanted)
+    ids, count = cache.match(engine, strong, every=True, filters=within, limit=wanted)
     widened = any(
         len(a.alternatives) < len(b.alternatives) for a, b in zip(strong, plan.groups, strict=True)
     )
     if count < ENOUGH and (len(plan.groups) > 1 or widened):
-        more, more_count = engine.match(plan.groups, every=False, within=within, limit=wanted)
+        more, more_count = cache.match(
+            engine, plan.groups, every=False, filters=within, limit=wanted
+        )
         ids = list(dict.fromkeys([*ids, *more]))
         count = more_count  # any word: a superset of every word
     candidates = _candidates(ids)
@@ -183,14 +185,14 @@ def _by_relevance(
         inside = [c for c in candidates if distances.get(c.service_id, math.inf) <= radius]
         count -= len(candidates) - len(inside)
         candidates = inside
+    scorer = ranking.Scorer(
+        plan.groups,
+        query_words=[plan.words, plan.expanded],
+        area_path=query.area.path if query.area else None,
+    )
     for candidate in candidates:
         candidate.distance_km = distances.get(candidate.service_id)
-        candidate.score = ranking.score(
-            candidate,
-            plan.groups,
-            query_words=[plan.words, plan.expanded],
-            area_path=query.area.path if query.area else None,
-        )
+        candidate.score = scorer.score(candidate)
     candidates.sort(key=lambda c: (-c.score, c.distance_km or 0.0, c.title, str(c.service_id)))
     page = candidates[offset : offset + limit]
     return SearchResults(
@@ -203,41 +205,77 @@ def _rounded(distance: float | None) -> float | None:
     return None if distance is None else round(distance, 2)
 
 
+CANDIDATE_COLUMNS = (
+    "service_id",
+    *ranking.FIELD_WEIGHTS,
+    "title",
+    "heading",
+    "subtitle",
+    "base_path",
+    "verified_on",
+)
+
+
 def _candidates(ids: list[uuid.UUID]) -> list[ranking.Candidate]:
-    rows = SearchDocument.objects.filter(service_id__in=ids).values(
-        "service_id",
-        *ranking.FIELD_WEIGHTS,
-        "title",
-        "heading",
-        "subtitle",
-        "base_path",
-        "verified_on",
-    )
+    if not ids:
+        return []
+    # Plain SQL: the ORM's preparation of 200 UUIDs costs more than the query.
+    native = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(CANDIDATE_COLUMNS)} FROM search_searchdocument "  # noqa: S608
+            f"WHERE service_id IN ({', '.join(['%s'] * len(ids))})",
+            ids if native else [pk.hex for pk in ids],
+        )
+        rows = cursor.fetchall()
     return [
         ranking.Candidate(
-            service_id=row["service_id"],
-            fields={field: set(row[field].split()) for field in ranking.FIELD_WEIGHTS},
-            name_words=row["heading"].split(),
-            organisation_words=row["subtitle"].split(),
-            title=row["title"],
-            base_path=row["base_path"],
-            verified_on=row["verified_on"],
+            service_id=service_id if native else uuid.UUID(service_id),
+            fields={
+                field: set(value.split())
+                for field, value in zip(ranking.FIELD_WEIGHTS, texts, strict=True)
+            },
+            name_words=heading.split(),
+            organisation_words=subtitle.split(),
+            title=title,
+            base_path=base_path,
+            verified_on=_date(verified_on),
         )
-        for row in rows
+        for service_id, *texts, title, heading, subtitle, base_path, verified_on in rows
     ]
 
 
-def _by_place(
-    query: SearchQuery, within: list[QuerySet], *, offset: int, limit: int
-) -> SearchResults:
+def _date(value: datetime.date | str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _by_place(query: SearchQuery, within: Filters, *, offset: int, limit: int) -> SearchResults:
     """No words: nearest first with a position; else based in the area first, verified, by name."""
+    if query.is_empty:
+        return SearchResults(count=0)
+
+    def compute() -> tuple[int, tuple[Hit, ...]]:
+        results = _listed(query, within, offset=offset, limit=limit)
+        return results.count, tuple(results.hits)
+
+    if not within.cacheable:
+        count, hits = compute()
+    else:
+        area = query.area.path if query.area else None
+        key = ("place", within.facets, within.near, area, offset, limit)
+        count, hits = cache.remembered(key, compute)
+    return SearchResults(count=count, hits=list(hits))
+
+
+def _listed(query: SearchQuery, within: Filters, *, offset: int, limit: int) -> SearchResults:
     documents = SearchDocument.objects.filter(active=True)
-    for allowed in within:
+    facets = backend().with_facets(within)
+    if facets:
+        documents = documents.filter(service_id__in=RawSQL(*facets))  # noqa: S611
+    for allowed in within.others if facets else within.querysets():
         documents = documents.filter(service_id__in=allowed)
     if query.near:
         return _nearest(query, documents, offset=offset, limit=limit)
-    if query.is_empty:
-        return SearchResults(count=0)
     count = documents.count()
     order = ["title", "service_id"]
     if query.area is not None:

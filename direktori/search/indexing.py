@@ -9,20 +9,48 @@ from __future__ import annotations
 
 import datetime
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from itertools import batched
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    FloatField,
+    IntegerField,
+    Model,
+    Q,
+    QuerySet,
+    TextField,
+)
 
 from direktori.directory.models import Service
 
-from .documents import AreaNames, Rows, add_service, services_to_index
-from .models import SearchDocument, SearchFacet, SearchHours, SearchPlace, SearchWord
+from . import fulltext
+from .documents import (
+    DOCUMENT_COLUMNS,
+    FACET_COLUMNS,
+    HOURS_COLUMNS,
+    PLACE_COLUMNS,
+    Rows,
+    add_service,
+)
+from .models import (
+    SearchDocument,
+    SearchFacet,
+    SearchGeneration,
+    SearchHours,
+    SearchPlace,
+    SearchWord,
+)
+from .sources import AreaNames, ServiceFacts, services_to_index
 
 BATCH = 1000
 GUARDED = (SearchFacet, SearchPlace, SearchHours, SearchDocument)
+# Fields whose values `documents` gives in the form the database takes (not so dates and UUIDs).
+READY = (BooleanField, CharField, FloatField, IntegerField, TextField)
 
 
 def reindex(service_ids: Iterable[Any]) -> int:
@@ -35,42 +63,117 @@ def reindex(service_ids: Iterable[Any]) -> int:
         with transaction.atomic():
             for model in GUARDED:
                 model.objects.filter(service_id__in=batch).delete()
-            indexed += _write(services_to_index(batch), areas)
+            rows = _write(services_to_index(batch), areas)
+            _add_words(rows.words, rows.stems)
+            SearchGeneration.bump()  # processes forget what they remember (cache.py)
+        indexed += len(rows.documents)
     return indexed
 
 
 def reindex_all(progress: Callable[[int, int], None] | None = None) -> int:
-    """Drop and rebuild the whole index, in batches; `progress(done, total)` after each."""
-    with transaction.atomic():
-        for model in GUARDED:
-            model.objects.all().delete()
-        SearchWord.objects.all().delete()
+    """Drop and rebuild the whole index, in batches; `progress(done, total)` after each.
+
+    On PostgreSQL each batch commits on its own. On SQLite the rebuild is one transaction
+    (`_full_text_deferred`): searches see the old index until it commits, and other writes wait
+    for it (up to SQLite's busy timeout)."""
     ids = list(Service.objects.order_by("pk").values_list("pk", flat=True))
     areas = AreaNames()
     indexed = 0
-    for batch in batched(ids, BATCH):
+    surface: set[str] = set()
+    stems: set[str] = set()
+    # PostgreSQL refuses to TRUNCATE tables with checks still pending in the transaction.
+    truncate = connection.vendor == "postgresql" and not connection.in_atomic_block
+    with _full_text_deferred():
         with transaction.atomic():
-            indexed += _write(services_to_index(batch), areas)
-        if progress:
-            progress(indexed, len(ids))
+            _delete_all(truncate=truncate)
+        for batch in batched(ids, BATCH):
+            with transaction.atomic():
+                rows = _write(services_to_index(batch), areas)
+            indexed += len(rows.documents)
+            surface |= rows.words
+            stems |= rows.stems
+            if progress:
+                progress(indexed, len(ids))
+        # Once at the end, into an empty table: a lookup per batch costs more than it saves.
+        with transaction.atomic():
+            _add_words(surface, stems)
+            SearchGeneration.bump()
     if connection.vendor == "postgresql" and indexed >= 10_000:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE search_searchdocument, search_searchfacet, search_searchplace")
     return indexed
 
 
-def _write(services: Iterable[Service], areas: AreaNames) -> int:
+@contextmanager
+def _full_text_deferred() -> Iterator[None]:
+    """On SQLite: no full-text triggers while the rows go in, one FTS rebuild at the end (a
+    trigger per row costs more). All in one transaction, and SQLite's DDL is transactional: if
+    anything fails, the rollback puts the triggers back; nobody else ever sees them missing."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name in fulltext.TRIGGERS:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        try:
+            yield
+        finally:
+            for statement in fulltext.SQLITE_TRIGGERS:
+                cursor.execute(statement)
+        for statement in fulltext.SQLITE_REBUILD:
+            cursor.execute(statement)
+
+
+def _delete_all(*, truncate: bool) -> None:
+    # Plain SQL: nothing refers to these rows, and Django's delete() would load every one of
+    # them first (the search signals keep it from deleting in one statement). TRUNCATE also
+    # leaves no dead rows behind for the inserts and lookups to wade through.
+    tables = [connection.ops.quote_name(model._meta.db_table) for model in (*GUARDED, SearchWord)]
+    with connection.cursor() as cursor:
+        if truncate:
+            cursor.execute(f"TRUNCATE {', '.join(tables)}")
+        else:
+            for table in tables:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (our own table names)
+
+
+def _write(services: Iterable[ServiceFacts], areas: AreaNames) -> Rows:
+    """Insert the rows of these services; their words are left to the caller."""
     rows = Rows()
-    count = 0
     for service in services:
         add_service(rows, service, areas)
-        count += 1
-    SearchDocument.objects.bulk_create(rows.documents)
-    SearchFacet.objects.bulk_create(rows.facets, batch_size=2000)
-    SearchPlace.objects.bulk_create(rows.places, batch_size=2000)
-    SearchHours.objects.bulk_create(rows.hours, batch_size=2000)
-    _add_words(rows.words, rows.stems)
-    return count
+    _insert(SearchDocument, DOCUMENT_COLUMNS, rows.documents)
+    _insert(SearchFacet, FACET_COLUMNS, rows.facets)
+    _insert(SearchPlace, PLACE_COLUMNS, rows.places)
+    _insert(SearchHours, HOURS_COLUMNS, rows.hours)
+    return rows
+
+
+def _insert(model: type[Model], columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """What bulk_create does, without building a model instance per row first."""
+    if not rows:
+        return
+    fields: list[Any] = [model._meta.get_field(column) for column in columns]
+    values = [list(column) for column in zip(*rows, strict=True)]
+    for index, field in enumerate(fields):
+        if not isinstance(field, READY):  # each distinct value once: a service has many rows
+            ready = {
+                value: field.get_db_prep_save(value, connection) for value in set(values[index])
+            }
+            values[index] = [ready[value] for value in values[index]]
+    quote = connection.ops.quote_name
+    # Only the model's own table and column names go into the statements, quoted.
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(field.column) for field in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # a statement per row: mostly round trips
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in zip(*values, strict=True):
+                    copy.write_row(row)
+            return
+        placeholders = ", ".join(["%s"] * len(fields))
+        sql = f"INSERT INTO {table} ({names}) VALUES ({placeholders})"  # noqa: S608
+        cursor.executemany(sql, list(zip(*values, strict=True)))
 
 
 def _add_words(surface: set[str], stems: set[str]) -> None:

@@ -10,6 +10,8 @@ maintained by the database itself. Filters read `SearchFacet` (area and taxonomy
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +34,7 @@ class SearchDocument(models.Model):
     base_path = models.CharField(max_length=255)  # the organisation's area path
     verified_on = models.DateField(null=True)
     active = models.BooleanField(default=True)  # the service and its organisation are active
+    facets = models.TextField(blank=True)  # the filters as words, for SQLite's FTS (tokens.py)
 
     class Meta:
         indexes = [models.Index(fields=["title"])]
@@ -94,6 +97,25 @@ class SearchWord(models.Model):
 
     def __str__(self) -> str:
         return self.word
+
+
+class SearchGeneration(models.Model):
+    """One row whose token changes with every change to the index (`bump`, in the indexing
+    transaction): what a process's cache of matches is valid for. A token, not a counter, so that
+    a rolled-back change cannot give a number back to a different state of the index."""
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    def __str__(self) -> str:
+        return str(self.token)
+
+    @classmethod
+    def bump(cls) -> None:
+        cls.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4()})
+
+    @classmethod
+    def current(cls) -> uuid.UUID | None:
+        return cls.objects.filter(pk=1).values_list("token", flat=True).first()
 
 
 class Synonym(models.Model):

@@ -214,6 +214,11 @@ class Service(ExchangedModel, Verified):
         return reverse("directory:service_detail", kwargs={"pk": self.pk})
 
     @property
+    def is_active(self) -> bool:
+        """What `ServiceQuerySet.active()` selects, for a service loaded with its organisation."""
+        return self.status == Status.ACTIVE and self.organization.status == Status.ACTIVE
+
+    @property
     def display_name(self) -> str:
         return in_language(self.name, self.name_en)
 

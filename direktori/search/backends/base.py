@@ -10,19 +10,49 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from ..plan import Alternative, Group, Term
+from ..plan import AS_TYPED, Alternative, Group, Term
 
-LARGE_MATCH = 3000  # more matches than this: candidates are not ranked by the database
+
+@dataclass(frozen=True)
+class Filters:
+    """What a match must also be: hold every facet (SearchFacet keys), be in every queryset of
+    service ids in `others`; `near` (centre, km) is there as well, its bounding box in `others`."""
+
+    facets: tuple[str, ...] = ()
+    near: tuple[tuple[float, float], float] | None = None
+    others: tuple[QuerySet, ...] = ()
+    cacheable: bool = True  # the same answer while the index stays the same (not "open now")
+
+    def querysets(self) -> list[QuerySet]:
+        """Every filter as a queryset of the service ids it allows."""
+        from ..models import SearchFacet
+
+        facets = [SearchFacet.objects.filter(key=key).values("service_id") for key in self.facets]
+        return [*facets, *self.others]
+
+
+def as_typed(groups: list[Group]) -> list[Group]:
+    """Each group with only the ways of saying it as it was typed."""
+    return [
+        Group(group.typed, [a for a in group.alternatives if a.strength >= AS_TYPED])
+        for group in groups
+    ]
 
 
 class Backend(ABC):
     @abstractmethod
     def match(
-        self, groups: list[Group], *, every: bool, within: list[QuerySet], limit: int
+        self, groups: list[Group], *, every: bool, filters: Filters, limit: int
     ) -> tuple[list[uuid.UUID], int]:
-        """Up to `limit` ids of active services matching every group (`every`) or any, best
-        first by the database's own rank, and the number of all matches. `within` are querysets
-        of service ids that a match must be in (the filters)."""
+        """Up to `limit` ids of active services matching every group (`every`) or any, the
+        likeliest first (those holding the words as typed in their names), and the number of
+        all matches, inside the filters."""
+
+    def with_facets(self, filters: Filters) -> tuple[str, list[Any]] | None:
+        """SQL selecting the ids of the services holding every facet (SearchFacet keys) and
+        near the point, when the backend has a faster way than joining `filters.querysets()`
+        (which stay the way without it; PostgreSQL's planner estimates those rows well)."""
+        return None
 
     @abstractmethod
     def matching_sql(self, groups: list[Group]) -> tuple[str, list[Any]]:
@@ -48,16 +78,50 @@ class Syntax:
             forms.append(self.prefix(term.forms[0]))
         return "(" + self.any_of.join(forms) + ")"
 
-    def alternative(self, alternative: Alternative) -> str:
-        return "(" + self.all_of.join(self.term(term) for term in alternative.terms) + ")"
+    def alternative(self, terms: tuple[Term, ...]) -> str:
+        return "(" + self.all_of.join(self.term(term) for term in terms) + ")"
 
     def expression(self, groups: list[Group], *, every: bool) -> str:
         """Every group (or any), each as any of its alternatives, each as all of its words."""
         parts = [
-            "(" + self.any_of.join(self.alternative(a) for a in group.alternatives) + ")"
+            "(" + self.any_of.join(self.alternative(t) for t in fewest(group.alternatives)) + ")"
             for group in groups
         ]
         return (self.all_of if every else self.any_of).join(parts)
+
+
+def _covers(wide: tuple[Term, ...], narrow: tuple[Term, ...]) -> bool:
+    """Whether every document holding `narrow` holds `wide`: each term of `wide` has a term of
+    `narrow` whose forms are among its own."""
+    return all(
+        any(not n.prefix and set(n.forms) <= set(w.forms) for n in narrow)
+        or any(n == w for n in narrow)
+        for w in wide
+    )
+
+
+def fewest(alternatives: list[Alternative]) -> list[tuple[Term, ...]]:
+    """The same matches with less work for the index: single words merged into one list of
+    forms, and alternatives dropped when another finds all they find ("people with
+    disabilities" when "disabilities" is there). Ranking still sees every alternative."""
+    single: dict[str, None] = {}
+    several: list[tuple[Term, ...]] = []
+    for alternative in alternatives:
+        terms = alternative.terms
+        if len(terms) == 1 and not terms[0].prefix:
+            single.update(dict.fromkeys(terms[0].forms))
+        elif terms not in several:
+            several.append(terms)
+    merged = ([(Term(forms=tuple(single)),)] if single else []) + several
+
+    def redundant(i: int) -> bool:
+        terms = merged[i]
+        return any(
+            j != i and _covers(other, terms) and (j < i or not _covers(terms, other))
+            for j, other in enumerate(merged)
+        )
+
+    return [terms for i, terms in enumerate(merged) if not redundant(i)]
 
 
 def trigrams(word: str) -> list[str]:

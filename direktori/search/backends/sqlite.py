@@ -1,4 +1,9 @@
-"""SQLite FTS5: `search_fts` over SearchDocument, `search_word_fts` (trigram) over SearchWord."""
+"""SQLite FTS5: `search_fts` over SearchDocument, `search_word_fts` (trigram) over SearchWord.
+
+Filters are words of the `facets` column (tokens.py), so one FTS5 query finds, counts and filters
+at once. No bm25: it reads every posting list of every alternative to weigh the words, which
+costs more than the rest of a search at 100,000 services; ranking.py orders the candidates.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +11,13 @@ import uuid
 from typing import Any
 
 from django.db import connection
-from django.db.models import QuerySet
 
+from .. import tokens
 from ..plan import Group
-from .base import LARGE_MATCH, Backend, Syntax, subqueries, trigrams
+from .base import Backend, Filters, Syntax, as_typed, subqueries, trigrams
 
-# bm25 weights by column: name, organisation, keywords, places, body, phones.
-WEIGHTS = "10.0, 8.0, 4.0, 4.0, 1.0, 8.0"
-
+TEXT = "{name organisation keywords places body phones}"
+NAMES = "{name organisation}"
 
 MATCHING = (
     "SELECT d.service_id FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
@@ -27,40 +31,60 @@ SYNTAX = Syntax(
 expression = SYNTAX.expression
 
 
+def _facet_words(filters: Filters) -> list[str]:
+    """The filters that are words: `{facets}: (…)` for each."""
+    parts = [f'"{tokens.facet(key)}"' for key in filters.facets]
+    if filters.near:
+        parts.append("(" + " OR ".join(f'"{cell}"' for cell in tokens.cells(*filters.near)) + ")")
+    return [f"{{facets}}: {part}" for part in parts]
+
+
 class SQLiteBackend(Backend):
     def match(
-        self, groups: list[Group], *, every: bool, within: list[QuerySet], limit: int
+        self, groups: list[Group], *, every: bool, filters: Filters, limit: int
     ) -> tuple[list[uuid.UUID], int]:
-        where, params = subqueries(within, "d.service_id")
-        match = expression(groups, every=every)
-        base = (
-            "FROM search_fts JOIN search_searchdocument d ON d.id = search_fts.rowid "
-            f"WHERE search_fts MATCH %s AND d.active{where}"
-        )
+        restrict = "".join(f" AND {part}" for part in _facet_words(filters))
+        restrict += f" NOT {{facets}}: {tokens.INACTIVE}"
+
+        def fts(columns: str, words: str) -> str:
+            return f"({columns}: ({words})){restrict}"
+
+        where, params = subqueries(list(filters.others), "d.service_id")
+        words = expression(groups, every=every)
+
+        def ids(columns: str, text: str, n: int) -> list[uuid.UUID]:
+            with connection.cursor() as cursor:
+                cursor.execute(f"{MATCHING}{where} LIMIT %s", [fts(columns, text), *params, n])
+                return [uuid.UUID(row[0]) for row in cursor.fetchall()]
+
+        found = ids(TEXT, words, limit + 1)
+        if len(found) <= limit:  # every match: count known, ranking.py orders them all
+            return found, len(found)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) {base}", [match, *params])
+            if filters.others:
+                sql = f"SELECT count(*) FROM ({MATCHING}{where})"  # noqa: S608
+                cursor.execute(sql, [fts(TEXT, words), *params])
+            else:  # the FTS table alone: no row of the documents read
+                sql = "SELECT count(*) FROM search_fts WHERE search_fts MATCH %s"
+                cursor.execute(sql, [fts(TEXT, words)])
             count = cursor.fetchone()[0]
-            # Ranking tens of thousands of matches costs ~10 ms per thousand; past LARGE_MATCH
-            # take matches whose name or organisation holds the words, in index order, and let
-            # ranking.py order them (ADR 0009).
-            if count > LARGE_MATCH:
-                cursor.execute(
-                    f"SELECT d.service_id {base} LIMIT %s",
-                    [f"{{name organisation}}: ({match})", *params, limit],
-                )
-                ids = [uuid.UUID(row[0]) for row in cursor.fetchall()]
-                if len(ids) < limit:
-                    cursor.execute(f"SELECT d.service_id {base} LIMIT %s", [match, *params, limit])
-                    ids = list(dict.fromkeys([*ids, *(uuid.UUID(r[0]) for r in cursor.fetchall())]))
-                return ids[:limit], count
-            cursor.execute(
-                f"SELECT d.service_id {base} ORDER BY bm25(search_fts, {WEIGHTS}) LIMIT %s",
-                [match, *params, limit],
-            )
-            return [uuid.UUID(row[0]) for row in cursor.fetchall()], count
+        # Too many to weigh each: those holding the words as typed in their names first, then
+        # the names, then the rest (ADR 0009).
+        typed = as_typed(groups)
+        tiers = [expression(typed, every=every)] if all(g.alternatives for g in typed) else []
+        chosen: list[uuid.UUID] = []
+        for text in [*tiers, words]:
+            chosen = list(dict.fromkeys([*chosen, *ids(NAMES, text, limit)]))
+            if len(chosen) >= limit:
+                break
+        return list(dict.fromkeys([*chosen, *found]))[:limit], count
+
+    def with_facets(self, filters: Filters) -> tuple[str, list[Any]] | None:
+        words = _facet_words(filters)
+        return (MATCHING, [" AND ".join(words)]) if words else None
 
     def matching_sql(self, groups: list[Group]) -> tuple[str, list[Any]]:
-        return (MATCHING, [expression(groups, every=True)])
+        return (MATCHING, [f"{TEXT}: ({expression(groups, every=True)})"])
 
     def similar_words(self, word: str, limit: int = 40) -> list[str]:
         grams = trigrams(word)

@@ -8,7 +8,7 @@ Neither exists in Django's model state: only the backends in direktori/search/ba
 from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations
 
-from direktori.search.fulltext import POSTGRESQL, POSTGRESQL_REVERSE, SQLITE, SQLITE_REVERSE
+from direktori.search.fulltext import POSTGRESQL, POSTGRESQL_REVERSE, SQLITE_0002, SQLITE_REVERSE
 
 
 def _run(statements: dict[str, list[str]]):
@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
     operations = [
         TrigramExtension(),
         migrations.RunPython(
-            _run({"sqlite": SQLITE, "postgresql": POSTGRESQL}),
+            _run({"sqlite": SQLITE_0002, "postgresql": POSTGRESQL}),
             _run({"sqlite": SQLITE_REVERSE, "postgresql": POSTGRESQL_REVERSE}),
         ),
     ]

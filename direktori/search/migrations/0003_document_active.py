@@ -2,13 +2,13 @@
 
 from django.db import migrations, models
 
-from direktori.search.fulltext import SQLITE_REBUILD, SQLITE_TRIGGERS
+from direktori.search.fulltext import SQLITE_REBUILD, SQLITE_TRIGGERS_0002
 
 
 def _sqlite_triggers_again(apps, schema_editor):
     """SQLite rebuilt search_searchdocument to add the column, without its triggers."""
     if schema_editor.connection.vendor == "sqlite":
-        for statement in [*SQLITE_TRIGGERS, *SQLITE_REBUILD]:
+        for statement in [*SQLITE_TRIGGERS_0002, *SQLITE_REBUILD]:
             schema_editor.execute(statement)
 
 
