@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from direktori.core.db import ANALYZE_AFTER_ROWS, refresh_planner_statistics
 from direktori.directory.models import (
     Accessibility,
     Address,
@@ -152,27 +153,12 @@ def _import(
         if not dry_run and _written(writer.counts):
             search_indexing.reindex(search_indexing.changed_since(writer.now))
         if not dry_run and _written(writer.counts) >= ANALYZE_AFTER_ROWS:
-            _refresh_planner_statistics()
+            refresh_planner_statistics()
     _finish(report, findings)
-
-
-# After a large import PostgreSQL's statistics still describe the tables before it, and it then
-# plans the API's queries badly (a full page of services: 294 ms → 77 ms at 100,000 services once
-# analysed). Autovacuum gets there eventually; the import does not wait. Not on SQLite: there,
-# ANALYZE made the same pages slower (71 → 260 ms; bench/RESULTS.md), its planner does better
-# without statistics.
-ANALYZE_AFTER_ROWS = 10_000
 
 
 def _written(counts: dict[str, TableCount]) -> int:
     return sum(count.created + count.updated for count in counts.values())
-
-
-def _refresh_planner_statistics() -> None:
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
 
 
 def _finish(report: ImportReport, findings: Findings) -> None:

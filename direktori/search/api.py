@@ -128,7 +128,7 @@ def search_services(request: HttpRequest, params: Query[SearchParams]) -> Search
     the filters. Relevance order when `q` is given, otherwise nearest first with `lat`/`lon`."""
     query = to_query(params)
     results = search(query, offset=(params.page - 1) * params.per_page, limit=params.per_page)
-    services = services_for(results.hits)
+    services = services_for(results.hits, listing=False)
     codes = {
         code for service in services for code in service.organization.area.path.split("/") if code
     }

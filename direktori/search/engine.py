@@ -63,13 +63,15 @@ def matching[S: QuerySet[Service]](services: S, typed: str) -> S:
     return services.filter(pk__in=RawSQL(sql, params))  # noqa: S611
 
 
-def services_for(hits: Iterable[Hit]) -> list[Service]:
-    """The hits' services in hit order, ready for a list, each with `distance_km` set."""
+def services_for(hits: Iterable[Hit], *, listing: bool = True) -> list[Service]:
+    """The hits' services in hit order, each with `distance_km` set: ready for the page's list
+    (`listing`), or with only their organisation, area and public phones (the API)."""
     hits = list(hits)
     # Active again: a bulk update that bypassed the signals must still not show a closed service.
     # Checked here, not in SQL: SQLite would then scan the status index of every service.
     ids = [hit.service_id for hit in hits]
-    services = Service.objects.filter(pk__in=ids).for_listing()
+    services = Service.objects.filter(pk__in=ids)
+    services = services.for_listing() if listing else services.with_contact()
     by_id = {service.pk: service for service in services if service.is_active}
     ordered = []
     for hit in hits:

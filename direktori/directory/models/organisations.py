@@ -139,16 +139,24 @@ class ServiceQuerySet(models.QuerySet["Service"]):
             )
         ).order_by("is_local", "name", "id")
 
-    def for_listing(self) -> ServiceQuerySet:
-        """What a list of services shows, in a fixed number of queries; no confidential phone."""
-        from .details import Phone, Schedule
+    def with_contact(self) -> ServiceQuerySet:
+        """Each service with its organisation, area and public phones (`public_phones` on both),
+        in a fixed number of queries; no confidential phone."""
+        from .details import Phone
 
         return self.select_related("organization", "organization__area").prefetch_related(
-            models.Prefetch("terms", queryset=TaxonomyTerm.objects.select_related("taxonomy")),
             models.Prefetch("phones", queryset=Phone.objects.public(), to_attr="public_phones"),
             models.Prefetch(
                 "organization__phones", queryset=Phone.objects.public(), to_attr="public_phones"
             ),
+        )
+
+    def for_listing(self) -> ServiceQuerySet:
+        """What a list of services shows: `with_contact`, the terms and the opening hours."""
+        from .details import Schedule
+
+        return self.with_contact().prefetch_related(
+            models.Prefetch("terms", queryset=TaxonomyTerm.objects.select_related("taxonomy")),
             models.Prefetch("schedules", queryset=Schedule.objects.all()),
         )
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from ..plan import AS_TYPED, Alternative, Group, Term
+from ..plan import AS_TYPED, CORRECTED, Alternative, Group, Term
 
 
 @dataclass(frozen=True)
@@ -31,12 +31,37 @@ class Filters:
         return [*facets, *self.others]
 
 
-def as_typed(groups: list[Group]) -> list[Group]:
-    """Each group with only the ways of saying it as it was typed."""
+def as_written(groups: list[Group]) -> list[Group]:
+    """Each group with only the words as typed or as corrected: no synonym, nothing related."""
     return [
-        Group(group.typed, [a for a in group.alternatives if a.strength >= AS_TYPED])
+        Group(group.typed, [a for a in group.alternatives if a.strength in (AS_TYPED, CORRECTED)])
         for group in groups
     ]
+
+
+def by_tiers(
+    groups: list[Group],
+    *,
+    every: bool,
+    syntax: Syntax,
+    names: Callable[[str, int], list[uuid.UUID]],
+    found: list[uuid.UUID],
+    limit: int,
+) -> list[uuid.UUID]:
+    """`limit` of more matches than can be weighed each: those whose names hold the words as
+    written (typed or corrected), then those whose names hold any way of saying them, then the
+    first `found`. `names(expression, n)` gives up to n matches of the expression in names."""
+    written = as_written(groups)
+    texts = (
+        [syntax.expression(written, every=every)] if all(g.alternatives for g in written) else []
+    )
+    texts.append(syntax.expression(groups, every=every))
+    chosen: list[uuid.UUID] = []
+    for text in texts:
+        chosen = list(dict.fromkeys([*chosen, *names(text, limit)]))
+        if len(chosen) >= limit:
+            break
+    return list(dict.fromkeys([*chosen, *found]))[:limit]
 
 
 class Backend(ABC):

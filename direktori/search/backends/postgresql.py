@@ -16,7 +16,7 @@ from django.db import connection, transaction
 
 from .. import tokens
 from ..plan import Group
-from .base import Backend, Filters, Syntax, as_typed, subqueries
+from .base import Backend, Filters, Syntax, by_tiers, subqueries
 
 MATCHING = (
     "SELECT d.service_id FROM search_searchdocument d WHERE d.tsv @@ to_tsquery('indonesian', %s)"
@@ -72,15 +72,16 @@ class PostgreSQLBackend(Backend):
             if len(found) <= limit:
                 return found, len(found)
             count = rows[0][1]
-            # As in sqlite.py: names holding the words as typed, the names, then the rest.
-            typed = as_typed(groups)
-            tiers = [expression(typed, every=every)] if all(g.alternatives for g in typed) else []
-            chosen: list[uuid.UUID] = []
-            for text in [*tiers, words]:
-                chosen = list(dict.fromkeys([*chosen, *ids("ntv", text, limit)]))
-                if len(chosen) >= limit:
-                    break
-        return list(dict.fromkeys([*chosen, *found]))[:limit], count
+            # As in sqlite.py: too many to weigh each, chosen by tiers.
+            chosen = by_tiers(
+                groups,
+                every=every,
+                syntax=SYNTAX,
+                names=lambda text, n: ids("ntv", text, n),
+                found=found,
+                limit=limit,
+            )
+        return chosen, count
 
     def matching_sql(self, groups: list[Group]) -> tuple[str, list[Any]]:
         return (MATCHING, [expression(groups, every=True)])

@@ -14,7 +14,7 @@ from django.db import connection
 
 from .. import tokens
 from ..plan import Group
-from .base import Backend, Filters, Syntax, as_typed, subqueries, trigrams
+from .base import Backend, Filters, Syntax, by_tiers, subqueries, trigrams
 
 TEXT = "{name organisation keywords places body phones}"
 NAMES = "{name organisation}"
@@ -68,16 +68,16 @@ class SQLiteBackend(Backend):
                 sql = "SELECT count(*) FROM search_fts WHERE search_fts MATCH %s"
                 cursor.execute(sql, [fts(TEXT, words)])
             count = cursor.fetchone()[0]
-        # Too many to weigh each: those holding the words as typed in their names first, then
-        # the names, then the rest (ADR 0009).
-        typed = as_typed(groups)
-        tiers = [expression(typed, every=every)] if all(g.alternatives for g in typed) else []
-        chosen: list[uuid.UUID] = []
-        for text in [*tiers, words]:
-            chosen = list(dict.fromkeys([*chosen, *ids(NAMES, text, limit)]))
-            if len(chosen) >= limit:
-                break
-        return list(dict.fromkeys([*chosen, *found]))[:limit], count
+        # Too many to weigh each: chosen by tiers (ADR 0009).
+        chosen = by_tiers(
+            groups,
+            every=every,
+            syntax=SYNTAX,
+            names=lambda text, n: ids(NAMES, text, n),
+            found=found,
+            limit=limit,
+        )
+        return chosen, count
 
     def with_facets(self, filters: Filters) -> tuple[str, list[Any]] | None:
         words = _facet_words(filters)

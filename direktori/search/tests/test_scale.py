@@ -159,3 +159,17 @@ def test_a_closed_service_is_never_shown_even_when_the_index_missed_it(sepang: N
     Service.objects.filter(pk=serdang.pk).update(status="active")
     Organization.objects.filter(pk=serdang.organization_id).update(status="inactive")
     assert serdang.pk not in {s.pk for s in services_for(hits)}
+
+
+def test_past_the_limit_names_holding_the_words_as_written_come_first(sepang: None) -> None:
+    """Too many matches to weigh each: the tiers keep the service named as corrected ("talian
+    kaseh" → Talian Kasih) ahead of the helplines that only a synonym finds."""
+    from direktori.search.backends.base import Filters
+
+    plan = analyse(
+        "talian kaseh", lexicon.current(), known=_known_words, similar=backend().similar_words
+    )
+    assert plan.corrections == {"kaseh": "kasih"}
+    ids, count = backend().match(plan.groups, every=True, filters=Filters(), limit=1)
+    assert count > 1
+    assert [Service.objects.get(pk=pk).name for pk in ids] == ["Talian Kasih"]

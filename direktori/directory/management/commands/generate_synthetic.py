@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from direktori.core.db import refresh_planner_statistics
 from direktori.directory.synthetic import synthetic_directory_create
 from direktori.search.indexing import reindex_all
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         generated = time.perf_counter() - started
+        refresh_planner_statistics()  # the directory's tables; reindex_all analyses its own
         reindex_all(progress=None if quiet else self._progress(_("Search index"), started))
         if summary.deleted_organizations:
             self.stdout.write(
