@@ -47,7 +47,11 @@ class SQLiteBackend(Backend):
         restrict += f" NOT {{facets}}: {tokens.INACTIVE}"
 
         def fts(columns: str, words: str) -> str:
-            return f"({columns}: ({words})){restrict}"
+            # Every column, facets included, needs no column filter, which costs a fifth of a
+            # count: a facet word (a digest, a grid cell, `inactive` — excluded anyway) is never
+            # a word anyone types.
+            scope = f"({words})" if columns == TEXT else f"({columns}: ({words}))"
+            return f"{scope}{restrict}"
 
         where, params = subqueries(list(filters.others), "d.service_id")
         words = expression(groups, every=every)
