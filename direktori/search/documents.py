@@ -8,7 +8,9 @@ the order of the `*_COLUMNS` below; `indexing` writes them.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.utils import translation
@@ -20,6 +22,7 @@ from . import text, tokens
 from .sources import AreaNames, Opening, ServiceFacts
 
 MINUTES_PER_DAY = 24 * 60
+NAMES = 16384  # names of areas, places and terms remembered once worked out (`_index_names`)
 KIND_LABELS = dict(Organization.Kind.choices)
 
 DOCUMENT_COLUMNS = (
@@ -110,11 +113,10 @@ def add_service(rows: Rows, facts: ServiceFacts, areas: AreaNames) -> None:
         organization["alternate_name"],
         service["description_ms"],
         service["description_en"],
-        *place_names,
-        *term_names,
     ):
-        if source:
-            rows.words.update(word for word in text.content_words(source) if not word.isdigit())
+        rows.words.update(_surface_words(source))
+    for name in dict.fromkeys([*place_names, *term_names]):
+        rows.words.update(_name_words(name))
 
 
 def _full_texts(facts: ServiceFacts, term_names: list[str], place_names: list[str]) -> list[str]:
@@ -128,8 +130,8 @@ def _full_texts(facts: ServiceFacts, term_names: list[str], place_names: list[st
             organization["alternate_name"],
             organization["parent_organization__name"] or "",
         ),
-        text.index_text(*term_names, *_both_languages(_kind_display(organization["kind"]))),
-        text.index_text(*(name for name in place_names if name)),
+        _index_names([*term_names, *_both_languages(_kind_display(organization["kind"]))]),
+        _index_names(name for name in place_names if name),
         text.index_text(
             service["description_ms"],
             service["description_en"],
@@ -161,6 +163,26 @@ def _place_names(facts: ServiceFacts, areas: AreaNames) -> tuple[set[str], list[
         for address in place.addresses:
             names += address
     return codes, names
+
+
+def _index_names(names: Iterable[str]) -> str:
+    """`text.index_text(*names)`, each name worked out once: the same names of areas, places and
+    terms come back service after service."""
+    return " ".join(indexed for indexed in map(_index_name, names) if indexed)
+
+
+@lru_cache(maxsize=NAMES)
+def _index_name(name: str) -> str:
+    return text.index_text(name)
+
+
+def _surface_words(source: str) -> list[str]:
+    return [word for word in text.content_words(source) if not word.isdigit()]
+
+
+@lru_cache(maxsize=NAMES)
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(_surface_words(name))
 
 
 def _both_languages(choice: object) -> list[str]:

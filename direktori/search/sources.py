@@ -20,7 +20,6 @@ from direktori.areas.models import Area
 from direktori.directory.models import (
     Address,
     Location,
-    Organization,
     Phone,
     Schedule,
     Service,
@@ -115,7 +114,7 @@ class OrganizationFacts:
 class ServiceFacts:
     """What one service shows publicly, as `documents.add_service` needs it."""
 
-    row: dict[str, Any]  # SERVICE_FIELDS
+    row: dict[str, Any]  # SERVICE_FIELDS (and the organisation's, which `organization` has)
     organization: OrganizationFacts
     terms: list[tuple[Any, str, str]] = field(default_factory=list)  # id, Malay, English
     phones: list[str] = field(default_factory=list)  # public
@@ -130,12 +129,18 @@ class ServiceFacts:
 
 
 def services_to_index(ids: Sequence[Any]) -> list[ServiceFacts]:
-    rows = list(Service.objects.filter(pk__in=ids).values(*SERVICE_FIELDS))
-    organizations = _organizations({row["organization_id"] for row in rows})
-    services = {
-        row["id"]: ServiceFacts(row=row, organization=organizations[row["organization_id"]])
-        for row in rows
-    }
+    """The public facts of those of these services that exist."""
+    # The organisations in the same statement: one that goes meanwhile cannot go missing.
+    joined = [f"organization__{name}" for name in ORGANIZATION_FIELDS]
+    services: dict[Any, ServiceFacts] = {}
+    organizations: dict[Any, OrganizationFacts] = {}
+    for row in Service.objects.filter(pk__in=ids).values(*SERVICE_FIELDS, *joined):
+        organization = organizations.get(row["organization_id"])
+        if organization is None:
+            own = {name: row[f"organization__{name}"] for name in ORGANIZATION_FIELDS}
+            organization = organizations[row["organization_id"]] = OrganizationFacts(row=own)
+        services[row["id"]] = ServiceFacts(row=row, organization=organization)
+    _add_public_details(organizations)
     _add_terms(services)
     for service_id, number in _public_numbers(Q(service_id__in=ids)):
         services[service_id].phones.append(number)
@@ -161,14 +166,12 @@ def _links(
     return [(service_id, other_id) for _, service_id, other_id in rows]
 
 
-def _organizations(ids: set[Any]) -> dict[Any, OrganizationFacts]:
-    rows = Organization.objects.filter(pk__in=ids).values("id", *ORGANIZATION_FIELDS)
-    organizations = {row["id"]: OrganizationFacts(row=row) for row in rows}
+def _add_public_details(organizations: dict[Any, OrganizationFacts]) -> None:
+    ids = list(organizations)
     for organization_id, number in _public_numbers(Q(organization_id__in=ids), "organization_id"):
         organizations[organization_id].phones.append(number)
     for place in _places(Q(organization_id__in=ids)).values():
         organizations[place.organization_id].places.append(place)
-    return organizations
 
 
 def _add_terms(services: dict[Any, ServiceFacts]) -> None:
