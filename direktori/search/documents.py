@@ -193,10 +193,10 @@ def _both_languages(choice: object) -> list[str]:
     return labels
 
 
-def _kind_display(kind: str) -> str:
-    # As Organization.get_kind_display(): a str already, in the active language, so
-    # `_both_languages` of it gives that one label twice.
-    return str(KIND_LABELS.get(kind, kind))
+def _kind_display(kind: str) -> object:
+    """The kind's label not yet translated, so that `_both_languages` gives it in each (a str
+    here indexed one language twice, whichever was active)."""
+    return KIND_LABELS.get(kind, kind)
 
 
 def _words(*names: str) -> str:

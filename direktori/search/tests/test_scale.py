@@ -173,3 +173,13 @@ def test_past_the_limit_names_holding_the_words_as_written_come_first(sepang: No
     ids, count = backend().match(plan.groups, every=True, filters=Filters(), limit=1)
     assert count > 1
     assert [Service.objects.get(pk=pk).name for pk in ids] == ["Talian Kasih"]
+
+
+def test_an_organisations_kind_is_indexed_in_both_languages() -> None:
+    """Not the active language's label twice (as `get_kind_display()` gave)."""
+    from direktori.directory.models import Organization
+    from direktori.search.documents import _both_languages, _kind_display
+
+    malay, english = _both_languages(_kind_display(Organization.Kind.CBO))
+    assert english == "Community Based Organisation (CBO)"
+    assert malay != english
