@@ -25,26 +25,18 @@ from typing import Any
 from direktori.areas.models import Area
 from direktori.directory.models import Location, Service, TaxonomyTerm
 from direktori.directory.models.taxonomy import TARGET_GROUPS
+from direktori.search.engine import haversine_km
 from direktori.search.query import DEFAULT_RADIUS_KM, Hit, SearchQuery, SearchResults
 
 DEFAULT_PATH = Path(__file__).with_name("sepang.toml")
 DEPTH = 20  # the results asked for; an expected service further down counts as not found
 KINDS = (
-    "exact",
-    "typo",
-    "abbreviation",
-    "synonym",
-    "reduplication",
-    "english",
-    "place",
-    "filter",
-    "near",
-    "mixed",
-)
+    "exact", "typo", "abbreviation", "synonym", "reduplication",
+    "english", "place", "filter", "near", "mixed",
+)  # fmt: skip
 # "mixed": Malay and English in one query, as people type; "none": no words, only filters
 LANGUAGES = ("ms", "en", "mixed", "none")
 LABEL_SEPARATOR = " / "
-EARTH_RADIUS_KM = 6371.0
 
 SearchFn = Callable[..., SearchResults]  # called as search_fn(query, offset=0, limit=DEPTH)
 
@@ -268,15 +260,6 @@ def _filter_problems(
         f'{query.name}: expects "{labels[sid]}", which the query\'s own filters exclude.'
         for sid in sorted(expected - kept, key=lambda sid: labels[sid])
     ]
-
-
-def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    half_chord = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(half_chord))
 
 
 def service_distances(
