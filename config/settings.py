@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "direktori.accounts",
     "direktori.areas",
     "direktori.directory",
@@ -78,9 +82,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "direktori.accounts.middleware.AccountSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -124,6 +131,33 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+
+# Sign-in (docs/security.md): username or mobile number; django-axes counts failures per
+# username (whether or not the account exists) and locks after ten until an officer unlocks it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "direktori.accounts.backends.UsernameOrPhoneBackend",
+]
+LOGIN_URL = "accounts:sign_in"
+LOGIN_REDIRECT_URL = "accounts:home"
+AXES_FAILURE_LIMIT = int(os.environ.get("DIREKTORI_LOCKOUT_AFTER", "10"))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Not per address as well (axes.W006): a district office or a village shares one public address,
+# and one person's typos must not lock out everyone behind it. Rotating user agents gains an
+# attacker nothing here, since the count is per username.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_COOLOFF_TIME = None
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "direktori.accounts.backends.axes_username"
+AXES_LOCKOUT_CALLABLE = "direktori.accounts.views.locked_out"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# Sessions end after SESSION_IDLE_SECONDS without a request, and SESSION_MAX_SECONDS after sign-in.
+SESSION_IDLE_SECONDS = int(os.environ.get("DIREKTORI_SESSION_IDLE_SECONDS", str(30 * 60)))
+SESSION_MAX_SECONDS = int(os.environ.get("DIREKTORI_SESSION_MAX_SECONDS", str(12 * 3600)))
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+API_TOKEN_LIFETIME_SECONDS = int(os.environ.get("DIREKTORI_API_TOKEN_SECONDS", str(3600)))
+OTP_TOTP_ISSUER = "Direktori CBO"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

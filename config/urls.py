@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", v1_api.urls),
 ]
 urlpatterns += i18n_patterns(
+    path("akaun/", include("direktori.accounts.urls")),
     path("", include("direktori.directory.urls")),
     prefix_default_language=False,
 )

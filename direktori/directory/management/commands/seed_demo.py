@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from direktori.accounts.demo import demo_accounts_ensure
 from direktori.directory.demo import (
     DEMO_ADMIN_DEFAULT_PASSWORD,
     DEMO_ADMIN_USERNAME,
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         search_index_refresh(since)
         password = os.environ.get("DEMO_ADMIN_PASSWORD") or DEMO_ADMIN_DEFAULT_PASSWORD
         demo_admin_ensure(password=password)
+        accounts = demo_accounts_ensure(password=password)
         self.stdout.write(
             self.style.SUCCESS(
                 _(
@@ -51,5 +53,14 @@ class Command(BaseCommand):
                     "username %(username)s, password %(password)s"
                 )
                 % {"username": DEMO_ADMIN_USERNAME, "password": password}
+            )
+        )
+        self.stdout.write(
+            self.style.WARNING(
+                _(
+                    "Demo accounts, one per role, with the same password: %(usernames)s. "
+                    "Officers set up their authenticator app at the first sign-in."
+                )
+                % {"usernames": ", ".join(accounts)}
             )
         )
