@@ -1,11 +1,19 @@
+from collections.abc import Iterator
+
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _collected_static(django_db_blocker: object) -> None:
-    """Tests run with the production static storage (hashed, compressed), as `make serve` does."""
-    call_command("collectstatic", "--no-input", verbosity=0)
+def _collected_static(
+    django_db_blocker: object, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """Tests run with the production static storage (hashed, compressed), as `make serve` does,
+    collected into a folder of their own: test runs side by side never share one."""
+    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("staticfiles")):
+        call_command("collectstatic", "--no-input", verbosity=0)
+        yield
 
 
 @pytest.fixture(autouse=True)
