@@ -13,7 +13,7 @@ PYTHON ?= $(shell for p in python3.12 python3.13 python3; do \
 	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
 	echo $$p; break; fi; done)
 
-.PHONY: help run serve test test-fast lint format bench messages check-python clean
+.PHONY: help run serve test test-fast lint audit format bench messages check-python clean
 
 help: ## Show this help
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -61,6 +61,10 @@ lint: $(VENV)/.dev ## ruff (lint and format check), mypy, migrations up to date
 	$(VENV)/bin/ruff format --check .
 	DJANGO_DEBUG=1 $(VENV)/bin/mypy .
 	DJANGO_DEBUG=1 $(MANAGE) makemigrations --check --dry-run
+
+audit: $(VENV)/.dev ## Check the locked dependencies for known vulnerabilities (pip-audit, needs PyPI)
+	$(VENV)/bin/pip-audit --strict --disable-pip --progress-spinner off \
+	  -r requirements.lock -r requirements-dev.lock
 
 format: $(VENV)/.dev ## Format the code
 	$(VENV)/bin/ruff check --fix .

@@ -163,7 +163,7 @@ def _cascade_delete(model: type[models.Model], ids: list[Any]) -> None:
     for candidate in get_candidate_relations_to_delete(model._meta):
         relation = cast(ForeignObjectRel, candidate)
         dependent = relation.related_model
-        assert isinstance(dependent, type)
+        assert isinstance(dependent, type)  # noqa: S101 (narrows the type for mypy)
         related = dependent._base_manager.filter(**{f"{relation.field.name}__in": ids})
         if relation.on_delete is models.CASCADE:
             if not list(get_candidate_relations_to_delete(dependent._meta)):

@@ -203,7 +203,7 @@ def _area_from_slugs(slugs: str) -> Area:
         area = Area.objects.filter(slug=slug, **parent_filter).first()
         if area is None:
             raise Http404
-    assert area is not None
+    assert area is not None  # noqa: S101 (narrows the type: the loop ran at least once)
     return area
 
 

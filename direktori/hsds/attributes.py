@@ -72,7 +72,7 @@ Shared = TypeVar("Shared")
 # dict of ints holds a package's facts in far less memory than a dict per record keyed by UUIDs.
 TERM_NUMBERS = {term: number for number, term in enumerate(Term)}
 TERM_BITS = 4
-assert len(TERM_NUMBERS) <= 1 << TERM_BITS
+assert len(TERM_NUMBERS) <= 1 << TERM_BITS  # noqa: S101 (an invariant of constants, not of input)
 # Values of these terms come from short vocabularies: each distinct value is kept once.
 SHARED_VALUES = {Term.ORGANIZATION_KIND, Term.ORGANIZATION_STATUS, Term.AREA} | BOOLEAN_TERMS
 

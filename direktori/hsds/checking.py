@@ -144,7 +144,7 @@ class Ids:
 
     def add(self, key: int) -> bool:
         """Add an id of the table being read; False when it was there already."""
-        assert self._reading is not None
+        assert self._reading is not None  # noqa: S101 (narrows the type: set while a table is read)
         if key in self._reading:
             return False
         self._reading.add(key)

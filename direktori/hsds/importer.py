@@ -219,7 +219,7 @@ def _save_metadata(package: Package, writer: Writer, *, dry_run: bool) -> None:
 
     for _row_name, row in package.rows("metadata"):
         pk = parse_uuid(row["id"])
-        assert pk is not None
+        assert pk is not None  # noqa: S101 (narrows the type: ids were checked before the import)
         chunk.append((pk, metadata_fields(row)))
         if len(chunk) >= CHUNK:
             flush()

@@ -392,7 +392,7 @@ class Mapper:
         taxonomy_id = _id(row, "taxonomy_id")
         if pk in profile.TERMS_BY_ID or taxonomy_id in (None, profile.PROFILE_TAXONOMY_ID):
             return []
-        assert taxonomy_id is not None
+        assert taxonomy_id is not None  # noqa: S101 (narrows the type: None returned above)
         english = self.checked.attributes.english(pk)
         record.fields = {
             "taxonomy_id": taxonomy_id,
@@ -428,7 +428,7 @@ def _unique_slug(wanted: str, taken: set[str]) -> str:
 def metadata_fields(row: Row) -> dict[str, Any]:
     """A metadata row as a ChangeRecord, kept with its id."""
     moment = parse_datetime(row["last_action_date"])
-    assert moment is not None
+    assert moment is not None  # noqa: S101 (narrows the type: dates were checked before the import)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
 

@@ -85,11 +85,11 @@ class Package:
     def _open_csv(self, table: str) -> Iterator[IO[str]]:
         location = self._csv_openers[table]
         if self._zip is not None:
-            assert isinstance(location, str)
+            assert isinstance(location, str)  # noqa: S101 (narrows the type for mypy)
             with self._zip.open(location) as raw:
                 yield io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         else:
-            assert isinstance(location, Path)
+            assert isinstance(location, Path)  # noqa: S101 (narrows the type for mypy)
             with location.open(encoding="utf-8-sig", newline="") as handle:
                 yield handle
 

@@ -207,7 +207,7 @@ class Schedule(ExchangedModel):
         if self._runs_on(moment.date()):
             if self.all_day:
                 return True
-            assert self.opens_at is not None and self.closes_at is not None
+            assert self.opens_at is not None and self.closes_at is not None  # noqa: S101 (narrows the type: a schedule not all day has both times)
             if self.closes_at <= self.opens_at:  # runs past midnight
                 return now >= self.opens_at
             return self.opens_at <= now < self.closes_at
