@@ -14,6 +14,7 @@ import datetime
 import math
 import uuid
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -24,9 +25,9 @@ from direktori.directory.models import Service
 
 from . import cache, lexicon, ranking, tokens
 from .backends import backend
-from .backends.base import Filters
+from .backends.base import Filters, subqueries
 from .documents import area_facet, term_facet
-from .models import SearchDocument, SearchFacet, SearchHours, SearchPlace, SearchWord
+from .models import SearchFacet, SearchHours, SearchPlace, SearchWord
 from .plan import RELATED, Group, Plan, analyse
 from .query import DEFAULT_RADIUS_KM, Hit, SearchQuery, SearchResults
 
@@ -270,39 +271,58 @@ def _by_place(query: SearchQuery, within: Filters, *, offset: int, limit: int) -
 
 
 def _listed(query: SearchQuery, within: Filters, *, offset: int, limit: int) -> SearchResults:
-    documents = SearchDocument.objects.filter(active=True)
-    facets = backend().with_facets(within)
-    if facets:
-        documents = documents.filter(service_id__in=RawSQL(*facets))  # noqa: S611
-    for allowed in within.others if facets else within.querysets():
-        documents = documents.filter(service_id__in=allowed)
     if query.near:
-        return _nearest(query, documents, offset=offset, limit=limit)
-    count = documents.count()
-    order = ["title", "service_id"]
-    if query.area is not None:
-        from django.db.models import Case, IntegerField, Value, When
-
-        documents = documents.annotate(
-            local=Case(
-                When(base_path__startswith=query.area.path, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
+        return _nearest(query, _documents(within, "d.service_id"), offset=offset, limit=limit)
+    sql, params = _documents(within, "d.service_id, d.title, d.base_path")
+    order = "title, service_id"
+    order_params: list[Any] = []
+    if query.area is not None:  # based in the area first
+        order = f"CASE WHEN substr(base_path, 1, %s) = %s THEN 0 ELSE 1 END, {order}"
+        order_params = [len(query.area.path), query.area.path]
+    # The filter first, then the order of its matches: PostgreSQL would otherwise walk every
+    # active document in name order, hoping to meet 20 matches soon (1.8 s for tg=children
+    # area=10). The count comes with the page.
+    fence = "MATERIALIZED " if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"WITH m AS {fence}({sql}) SELECT service_id, count(*) OVER () FROM m "  # noqa: S608
+            f"ORDER BY {order} LIMIT %s OFFSET %s",
+            [*params, *order_params, limit, offset],
         )
-        order = ["local", *order]
-    ids = list(
-        documents.order_by(*order).values_list("service_id", flat=True)[offset : offset + limit]
-    )
-    return SearchResults(count=count, hits=[Hit(pk, 0.0) for pk in ids])
+        rows = cursor.fetchall()
+        if rows:
+            count = rows[0][1]
+        elif offset:  # past the last page: the count alone
+            cursor.execute(f"SELECT count(*) FROM ({sql}) m", params)  # noqa: S608
+            count = cursor.fetchone()[0]
+        else:
+            count = 0
+    return SearchResults(count=count, hits=[Hit(_uuid(row[0]), 0.0) for row in rows])
 
 
-def _nearest(query: SearchQuery, documents: QuerySet, *, offset: int, limit: int) -> SearchResults:
+def _documents(within: Filters, columns: str) -> tuple[str, list[Any]]:
+    """SQL selecting `columns` of the active documents (`d`) inside the filters."""
+    found = backend().with_facets(within, columns)
+    if found:
+        sql, params = found
+        others = list(within.others)
+    else:
+        sql = f"SELECT {columns} FROM search_searchdocument d WHERE d.active"  # noqa: S608
+        params, others = [], within.querysets()
+    where, more = subqueries(others, "d.service_id")
+    return sql + where, [*params, *more]
+
+
+def _uuid(value: uuid.UUID | str) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+def _nearest(
+    query: SearchQuery, documents: tuple[str, list[Any]], *, offset: int, limit: int
+) -> SearchResults:
     assert query.near is not None  # noqa: S101 (narrows the type: only called with a place)
     radius = _radius(query)
-    places = _places_within(query.near, radius).filter(
-        service_id__in=documents.values("service_id")
-    )
+    places = _places_within(query.near, radius).filter(service_id__in=RawSQL(*documents))  # noqa: S611
     nearest: dict[uuid.UUID, float] = {}
     for service_id, latitude, longitude in places.values_list(
         "service_id", "latitude", "longitude"

@@ -73,10 +73,12 @@ class Backend(ABC):
         likeliest first (those holding the words as typed in their names), and the number of
         all matches, inside the filters."""
 
-    def with_facets(self, filters: Filters) -> tuple[str, list[Any]] | None:
-        """SQL selecting the ids of the services holding every facet (SearchFacet keys) and
-        near the point, when the backend has a faster way than joining `filters.querysets()`
-        (which stay the way without it; PostgreSQL's planner estimates those rows well)."""
+    def with_facets(
+        self, filters: Filters, columns: str = "d.service_id"
+    ) -> tuple[str, list[Any]] | None:
+        """SQL selecting `columns` of the active documents (`d`) holding every facet
+        (SearchFacet keys) and in a grid cell near the point, when the backend has a faster way
+        than joining `filters.querysets()` (which stay the way without it)."""
         return None
 
     @abstractmethod

@@ -83,6 +83,20 @@ class PostgreSQLBackend(Backend):
             )
         return chosen, count
 
+    def with_facets(
+        self, filters: Filters, columns: str = "d.service_id"
+    ) -> tuple[str, list[Any]] | None:
+        # The GIN index of `tsv`, which holds the filters as words: a join of SearchFacet rows
+        # ordered by name read every active document's title (1.8 s, tg=children area=10).
+        facets, params = _facets(filters)
+        if not facets:
+            return None
+        sql = (
+            f"SELECT {columns} FROM search_searchdocument d "  # noqa: S608
+            f"WHERE d.tsv @@ ({facets.removeprefix(' && ')}) AND d.active"
+        )
+        return sql, params
+
     def matching_sql(self, groups: list[Group]) -> tuple[str, list[Any]]:
         return (MATCHING, [expression(groups, every=True)])
 

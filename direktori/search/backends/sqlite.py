@@ -83,9 +83,17 @@ class SQLiteBackend(Backend):
         )
         return chosen, count
 
-    def with_facets(self, filters: Filters) -> tuple[str, list[Any]] | None:
+    def with_facets(
+        self, filters: Filters, columns: str = "d.service_id"
+    ) -> tuple[str, list[Any]] | None:
         words = _facet_words(filters)
-        return (MATCHING, [" AND ".join(words)]) if words else None
+        if not words:
+            return None
+        sql = (
+            f"SELECT {columns} FROM search_fts JOIN search_searchdocument d "  # noqa: S608
+            "ON d.id = search_fts.rowid WHERE search_fts MATCH %s AND d.active"
+        )
+        return sql, [" AND ".join(words)]
 
     def matching_sql(self, groups: list[Group]) -> tuple[str, list[Any]]:
         return (MATCHING, [f"{TEXT}: ({expression(groups, every=True)})"])

@@ -145,6 +145,33 @@ def test_filters_as_words_give_what_the_filter_tables_give(sepang: None) -> None
         assert (set(ids), count) == (expected, len(expected)), (text, keys)
 
 
+def test_a_list_without_words_is_the_filter_based_in_the_area_first_then_by_name(
+    sepang: None,
+) -> None:
+    """The filter runs first (facet words), then the order; the count comes with the page and
+    stays right past the last page."""
+    from direktori.areas.models import Area
+
+    selangor = Area.objects.get(code="10")
+    keys = ("a:10",)
+    expected = list(
+        SearchDocument.objects.filter(
+            active=True,
+            service_id__in=SearchFacet.objects.filter(key__in=keys).values("service_id"),
+        )
+        .order_by("title", "service_id")
+        .values_list("service_id", "base_path")
+    )
+    local = [pk for pk, path in expected if path.startswith(selangor.path)]
+    expected_ids = local + [pk for pk, path in expected if not path.startswith(selangor.path)]
+    query = SearchQuery(area=selangor)
+    first = search(query, limit=5)
+    rest = search(query, offset=5, limit=len(expected_ids))
+    assert first.count == rest.count == len(expected_ids) > 5
+    assert [h.service_id for h in first.hits + rest.hits] == expected_ids
+    assert search(query, offset=len(expected_ids) + 10, limit=5).count == len(expected_ids)
+
+
 def test_a_closed_service_is_never_shown_even_when_the_index_missed_it(sepang: None) -> None:
     """A bulk update bypasses the signals: the index still has the service, the list does not."""
     from direktori.directory.models import Organization
