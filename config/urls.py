@@ -18,6 +18,7 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("akaun/", include("direktori.accounts.urls")),
+    path("", include("direktori.core.urls")),
     path("", include("direktori.directory.urls")),
     prefix_default_language=False,
 )
