@@ -90,3 +90,103 @@ def user_update_contact(
     user.full_clean(exclude=["password"])
     user.save(update_fields=["first_name", "last_name", "email", "phone"])
     return user
+
+
+# Managing accounts (manage_views, bulk_invite; docs/security.md "Managing accounts") -----------
+# Imports stay inside these functions so that this section can be added without touching the
+# module's import block, which other work edits at the same time.
+
+
+def user_invite(
+    *,
+    username: str,
+    role: str,
+    area: Area,
+    organisation: Organization | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    phone: str = "",
+    language: str = "ms",
+) -> tuple[User, str]:
+    """A new account without a password, and the one-time link where its owner chooses one. The
+    link is emailed (after commit) when the account has an email address; the caller shows it."""
+    user = user_create(
+        username=username,
+        role=role,
+        area=area,
+        organisation=organisation,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone=phone,
+    )
+    link = set_password_link(user, language=language)
+    if user.email:
+        set_password_link_send(user=user, link=link, language=language)
+    return user, link
+
+
+def set_password_link_send(*, user: User, link: str, language: str = "ms") -> None:
+    """Emails the one-time link once the transaction commits. A mail server that refuses is not
+    an error for the caller: the officer also sees the link and can hand it over."""
+    import logging
+
+    from django.core.mail import send_mail
+
+    with override(language):
+        subject = _("Your Direktori CBO account")
+        body = _(
+            "An account on Direktori CBO has been made for you, with the username %(username)s.\n\n"
+            "Choose your password here (the link works once):\n%(link)s\n\n"
+            "If you did not expect this message, ignore it."
+        ) % {"username": user.username, "link": link}
+    recipient = user.email
+
+    def send() -> None:
+        try:
+            send_mail(subject, body, None, [recipient])
+        except Exception as error:  # the address stays out of the log
+            logging.getLogger(__name__).warning(
+                "set-password email not sent: %s", type(error).__name__
+            )
+
+    transaction.on_commit(send)
+
+
+def user_change_role(
+    *, user: User, role: str, area: Area, organisation: Organization | None
+) -> User:
+    """A new role, area or CBO. A change ends the user's sessions and API tokens, so that no
+    session carries on with the old rights."""
+    changed = (user.role, user.area_id, user.organisation_id) != (
+        role,
+        area.pk,
+        organisation.pk if organisation else None,
+    )
+    user.role, user.area, user.organisation = role, area, organisation
+    user.full_clean(exclude=["password"])
+    with transaction.atomic():
+        user.save(update_fields=["role", "area", "organisation"])
+        if changed:
+            user_sign_out_everywhere(user=user)
+    return user
+
+
+def user_unlock(*, user: User) -> int:
+    """Clears django-axes' failed attempts for the user (counted against the lower-cased
+    username, see backends.axes_username). Returns how many records were removed."""
+    from axes.utils import reset
+
+    names = {user.username, user.username.lower()}
+    return sum(reset(username=name) for name in names)
+
+
+def user_reset_second_factor(*, user: User) -> None:
+    """Recovery by a higher officer: the user enrols a new authenticator at the next sign-in.
+    Their sessions and tokens end too, in case the lost phone was signed in."""
+    from .two_factor import reset_second_factor
+
+    with transaction.atomic():
+        reset_second_factor(user)
+        user_sign_out_everywhere(user=user)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("kod-sandaran/", views.backup_codes, name="backup_codes"),
     path("kata-laluan/", views.change_password, name="change_password"),
     path("tetapkan/<uidb64>/<token>/", views.set_password, name="set_password"),
+    path("pengguna/", include("direktori.accounts.manage_urls")),
 ]

@@ -1,0 +1,408 @@
+"""Inviting the members of CBOs from a spreadsheet (docs/security.md, "Managing accounts").
+
+An officer uploads a CSV or XLSX file with the columns of `COLUMNS`. `read` turns it into rows
+(the file itself is never stored), `check` lists every problem by row and column, and `invite_all`
+creates every account or none. Between the preview and the confirmation the rows travel as a
+signed, time-limited token in the form (`dump`/`load`), bound to the officer who uploaded them.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+
+from direktori.directory import phones
+from direktori.directory.models import Organization
+
+from . import permissions, services
+from .models import Role, User
+
+COLUMNS = ("username", "full_name", "phone", "email", "role", "organisation_id")
+REQUIRED = ("username", "full_name", "role", "organisation_id")
+CBO_ROLES = (Role.CBO_MEMBER.value, Role.CBO_CHAIR.value)
+MAX_ROWS = 500
+MAX_BYTES = 2 * 1024 * 1024
+PREVIEW_SALT = "direktori.accounts.bulk_invite"
+PREVIEW_MAX_AGE = 30 * 60
+#: Where the model's field errors are reported, as columns of the file.
+FIELD_COLUMNS = {
+    "username": "username",
+    "first_name": "full_name",
+    "phone": "phone",
+    "email": "email",
+    "role": "role",
+    "organisation": "organisation_id",
+    "area": "organisation_id",
+}
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # as the spreadsheet shows it: the header is row 1
+    values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Invitation:
+    row: int
+    username: str
+    full_name: str
+    phone: str
+    email: str
+    role: str
+    organisation: Organization
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label)
+
+
+class Refused(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+# Reading ---------------------------------------------------------------------------------------
+
+
+def read(upload: Any) -> list[Row]:
+    """The rows of an uploaded CSV or XLSX file. Raises ValidationError when the file as a whole
+    cannot be used (unreadable, too large, columns missing)."""
+    if upload.size > MAX_BYTES:
+        raise ValidationError(_("The file is larger than 2 MB. Split it into smaller files."))
+    data = upload.read()
+    if data.startswith(b"PK\x03\x04"):
+        table = _xlsx_table(data)
+    elif data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ValidationError(_("Old Excel files (.xls) cannot be read. Save it as XLSX or CSV."))
+    else:
+        table = _csv_table(data)
+    return _rows(table)
+
+
+def _csv_table(data: bytes) -> Iterator[list[str]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            _("The file is not a CSV file in UTF-8. In Excel, save it as “CSV UTF-8”.")
+        ) from error
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    return iter(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def _xlsx_table(data: bytes) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        # Read at once (bounded) so that a damaged file fails here, with a readable message.
+        rows = []
+        for values in sheet.iter_rows(values_only=True, max_col=len(COLUMNS) + 10):
+            rows.append([_cell_text(value) for value in values])
+            if len(rows) > MAX_ROWS + 1:
+                break
+        workbook.close()
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise ValidationError(_("The file could not be read as an XLSX spreadsheet.")) from error
+    return iter(rows)
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a phone number typed as a number
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _rows(table: Iterable[list[str]]) -> list[Row]:
+    iterator = iter(table)
+    header = next(iterator, None)
+    if header is None:
+        raise ValidationError(_("The file is empty."))
+    names = [cell.strip().lower().replace(" ", "_") for cell in header]
+    missing = [column for column in COLUMNS if column not in names]
+    if missing:
+        raise ValidationError(
+            _("The first row must name the columns; missing: %(columns)s.")
+            % {"columns": ", ".join(missing)}
+        )
+    positions = {column: names.index(column) for column in COLUMNS}
+    rows: list[Row] = []
+    for number, cells in enumerate(iterator, start=2):
+        values = {
+            column: (cells[index].strip() if index < len(cells) else "")
+            for column, index in positions.items()
+        }
+        if not any(values.values()):
+            continue
+        rows.append(Row(number=number, values=values))
+        if len(rows) > MAX_ROWS:
+            raise ValidationError(
+                _("A file may hold at most %(count)d people.") % {"count": MAX_ROWS}
+            )
+    if not rows:
+        raise ValidationError(_("The file has no one to invite below its first row."))
+    return rows
+
+
+# Checking --------------------------------------------------------------------------------------
+
+
+def check(rows: list[Row], *, actor: User) -> tuple[list[Invitation], list[Problem]]:
+    """Every problem of every row, and the invitations when there are none."""
+    numbers = {row.number: _phone(row.values["phone"]) for row in rows}
+    context = _Context(
+        actor=actor,
+        cbos=_cbos(rows),
+        taken_usernames=_taken_usernames(rows),
+        taken_phones=set(
+            User.objects.filter(
+                phone__in=[n for n in numbers.values() if isinstance(n, str) and n]
+            ).values_list("phone", flat=True)
+        ),
+    )
+    invitations: list[Invitation] = []
+    problems: list[Problem] = []
+    for row in rows:
+        found = _Found(row.number)
+        invitation = _check_row(row, numbers[row.number], context, found)
+        if invitation is not None and not found.problems:
+            found.problems += _model_problems(invitation)
+            if not found.problems:
+                invitations.append(invitation)
+        problems += found.problems
+    return (invitations if not problems else []), problems
+
+
+@dataclass
+class _Context:
+    actor: User
+    cbos: dict[str, Organization]
+    taken_usernames: set[str]
+    taken_phones: set[str]
+    seen_usernames: dict[str, int] = field(default_factory=dict)
+    seen_phones: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Found:
+    row: int
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, column: str, message: str) -> None:
+        self.problems.append(Problem(row=self.row, column=column, message=message))
+
+
+def _check_row(
+    row: Row, phone: str | ValidationError, context: _Context, found: _Found
+) -> Invitation | None:
+    values = row.values
+    for column in REQUIRED:
+        if not values[column]:
+            found.add(column, _("This is required."))
+    username = values["username"].lower()
+    if username:
+        taken = _("An account with this username exists already.")
+        _repeated(username, "username", row, context.seen_usernames, context.taken_usernames,
+                  taken, found)  # fmt: skip
+    if isinstance(phone, ValidationError):
+        found.add("phone", " ".join(phone.messages))
+        phone = ""
+    elif phone:
+        taken = _("An account with this mobile number exists already.")
+        _repeated(phone, "phone", row, context.seen_phones, context.taken_phones, taken, found)
+    if values["email"]:
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            found.add("email", _("This is not an email address."))
+    role = values["role"]
+    if role and role not in CBO_ROLES:
+        found.add("role", _("Give cbo_member or cbo_chair."))
+    organisation = _organisation(values["organisation_id"], context, found)
+    if organisation is None or role not in CBO_ROLES:
+        return None
+    if not permissions.may_grant(context.actor, role=role, area=organisation.area):
+        found.add("role", _("You may not give this role in this CBO's area."))
+        return None
+    return Invitation(
+        row=row.number,
+        username=values["username"],
+        full_name=values["full_name"],
+        phone=phone,
+        email=values["email"],
+        role=role,
+        organisation=organisation,
+    )
+
+
+def _repeated(
+    value: str,
+    column: str,
+    row: Row,
+    seen: dict[str, int],
+    taken: set[str],
+    taken_message: str,
+    found: _Found,
+) -> None:
+    """A value that must be unique: earlier in the file, or held by an account already."""
+    if value in seen:
+        found.add(column, _("Also in row %(row)d of this file.") % {"row": seen[value]})
+    elif value in taken:
+        found.add(column, taken_message)
+    seen.setdefault(value, row.number)
+
+
+def _cbos(rows: list[Row]) -> dict[str, Organization]:
+    ids = {key for row in rows if (key := _uuid(row.values["organisation_id"]))}
+    found = Organization.objects.filter(pk__in=ids).select_related("area")
+    return {str(organisation.pk): organisation for organisation in found}
+
+
+def _uuid(text: str) -> str | None:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return None
+
+
+def _organisation(text: str, context: _Context, found: _Found) -> Organization | None:
+    if not text:
+        return None
+    key = _uuid(text)
+    if key is None:
+        found.add("organisation_id", _("This is not a CBO id."))
+        return None
+    organisation = context.cbos.get(key)
+    if organisation is None or organisation.kind != Organization.Kind.CBO:
+        found.add("organisation_id", _("No CBO has this id."))
+        return None
+    if not permissions.in_scope(context.actor, organisation.area, with_grants=False):
+        found.add("organisation_id", _("This CBO is outside your area."))
+        return None
+    return organisation
+
+
+def _taken_usernames(rows: list[Row]) -> set[str]:
+    names = {row.values["username"].lower() for row in rows if row.values["username"]}
+    return set(
+        User.objects.annotate(lower=Lower("username"))
+        .filter(lower__in=names)
+        .values_list("lower", flat=True)
+    )
+
+
+def _phone(text: str) -> str | ValidationError:
+    if not text:
+        return ""
+    try:
+        number = phones.normalise(text)
+    except ValidationError as error:
+        return error
+    if not number.startswith("+601"):
+        return ValidationError(_("Give a Malaysian mobile number (01x)."))
+    return number
+
+
+def _model_problems(invitation: Invitation) -> list[Problem]:
+    """What the account's own rules say (username characters, lengths), uniqueness aside."""
+    user = User(
+        username=invitation.username,
+        first_name=invitation.full_name,
+        phone=invitation.phone,
+        email=invitation.email,
+        role=invitation.role,
+        area=invitation.organisation.area,
+        organisation=invitation.organisation,
+    )
+    try:
+        user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        return _as_problems(error, invitation.row)
+    return []
+
+
+def _as_problems(error: ValidationError, row: int) -> list[Problem]:
+    if not hasattr(error, "error_dict"):
+        return [Problem(row=row, column="", message=message) for message in error.messages]
+    return [
+        Problem(row=row, column=FIELD_COLUMNS.get(field, ""), message=message)
+        for field, messages in error.message_dict.items()
+        for message in messages
+    ]
+
+
+# Between preview and confirmation ---------------------------------------------------------------
+
+
+def dump(rows: list[Row], *, actor: User) -> str:
+    payload = {"by": actor.pk, "rows": [[row.number, row.values] for row in rows]}
+    return signing.dumps(payload, salt=PREVIEW_SALT, compress=True)
+
+
+def load(token: str, *, actor: User) -> list[Row]:
+    try:
+        payload = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
+    except signing.BadSignature as error:  # includes SignatureExpired
+        raise ValidationError(
+            _("This preview has expired or was changed. Upload the file again.")
+        ) from error
+    if payload.get("by") != actor.pk:
+        raise ValidationError(_("This preview has expired or was changed. Upload the file again."))
+    return [Row(number=number, values=values) for number, values in payload["rows"]]
+
+
+# Creating --------------------------------------------------------------------------------------
+
+
+def invite_all(rows: list[Row], *, actor: User, language: str) -> list[tuple[User, str]]:
+    """Creates every account, or none: checks again (the database may have changed since the
+    preview) inside one transaction. Raises `Refused` with the problems."""
+    with transaction.atomic():
+        invitations, problems = check(rows, actor=actor)
+        if problems:
+            raise Refused(problems)
+        invited = []
+        for invitation in invitations:
+            try:
+                invited.append(
+                    services.user_invite(
+                        username=invitation.username,
+                        role=invitation.role,
+                        area=invitation.organisation.area,
+                        organisation=invitation.organisation,
+                        first_name=invitation.full_name,
+                        email=invitation.email,
+                        phone=invitation.phone,
+                        language=language,
+                    )
+                )
+            except ValidationError as error:
+                raise Refused(_as_problems(error, invitation.row)) from error
+        return invited
