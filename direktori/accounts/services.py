@@ -46,7 +46,9 @@ def user_create(
         last_name=last_name,
         email=email,
         phone=phone,
+        # The Django admin is the HQ administrators' tool, and theirs alone (docs/security.md).
         is_staff=role == Role.HQ_ADMIN,
+        is_superuser=role == Role.HQ_ADMIN,
     )
     user.full_clean(exclude=["password"])
     if password is not None:
