@@ -3,6 +3,8 @@ service checks the rules that no caller may break (roles need the right area and
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
@@ -18,7 +20,7 @@ from django.utils.translation import override
 from direktori.areas.models import Area
 from direktori.directory.models import Organization
 
-from .models import Role, User
+from .models import ApiToken, Role, User
 
 
 def user_create(
@@ -92,6 +94,41 @@ def user_update_contact(
     user.full_clean(exclude=["password"])
     user.save(update_fields=["first_name", "last_name", "email", "phone"])
     return user
+
+
+# API tokens (docs/security.md, "API authentication") ---------------------------------------------
+
+#: `last_used_at` is written at most this often, not on every request.
+TOKEN_USE_RESOLUTION = timedelta(minutes=1)
+
+
+def api_token_issue(*, user: User, verified_second_factor: bool) -> tuple[ApiToken, str]:
+    """A new bearer token for `user`, valid for API_TOKEN_LIFETIME_SECONDS. Returns the row and
+    the key; only the key's digest is stored, so the key cannot be shown again."""
+    lifetime = timedelta(seconds=settings.API_TOKEN_LIFETIME_SECONDS)
+    with transaction.atomic():
+        return ApiToken.issue(
+            user=user, lifetime=lifetime, verified_second_factor=verified_second_factor
+        )
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+
+
+def api_token_mark_used(*, token: ApiToken) -> None:
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+
+
+def user_tokens_revoke(*, user: User) -> int:
+    """Ends every API token of the user, e.g. after a password change (a password change does
+    not move `session_epoch`, so tokens would outlive it otherwise). Returns how many."""
+    return user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 # Managing accounts (manage_views, bulk_invite; docs/security.md "Managing accounts") -----------

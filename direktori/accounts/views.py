@@ -183,6 +183,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
+        services.user_tokens_revoke(user=user)
         messages.success(
             request, _("Your password has been changed. Other devices are signed out.")
         )
@@ -199,6 +200,7 @@ class SetPasswordView(PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
+        services.user_tokens_revoke(user=form.user)
         messages.success(self.request, _("Your password is set. Sign in with it now."))
         return response
 

@@ -28,6 +28,7 @@ def _register() -> None:
     from direktori.search.api import router as search_router
 
     api.add_router("/", search_router, tags=["search"])
+    api.add_router("/auth/", "direktori.accounts.api.router", tags=["auth"])
 
 
 _register()
