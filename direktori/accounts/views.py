@@ -15,7 +15,7 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import PasswordResetConfirmView
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -110,6 +110,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
     """Setting up the authenticator app: a QR code (and the key to type in), then one code to
     prove it works; the backup codes are shown once at the end."""
     user = request.user
+    if not needs_second_factor(user):
+        raise Http404
     if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         return redirect(_next(request))
     device = two_factor.pending_totp_device(user)  # type: ignore[arg-type]
@@ -142,6 +144,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
 @require_POST
 def backup_codes(request: HttpRequest) -> HttpResponse:
     """New backup codes replace the old ones. Only after the second factor."""
+    if not needs_second_factor(request.user):
+        raise Http404
     if not request.user.is_verified():  # type: ignore[union-attr]
         return redirect(_with_next("accounts:verify", request))
     codes = two_factor.new_backup_codes(request.user)  # type: ignore[arg-type]

@@ -1,0 +1,266 @@
+"""The access matrix of docs/security.md, proved: every URL pattern and API operation of the
+project, requested by an anonymous visitor and by a user of each role, answers as the matrix says.
+
+The matrix is read from the document itself (between the `access-matrix` markers), so the two
+cannot drift apart: a new URL without a row fails `test_every_route_has_a_row`.
+
+Outcomes: `ok` (2xx, or a redirect that is not to sign-in), `sign-in` (a redirect to the sign-in
+page), `404` (the page does not exist for this user), `401` (the API wants a token), `405`.
+Each role's user works in Sepang (district officer), Selangor (state officer), the whole country
+(HQ administrator), or a Sepang CBO (member, chair); officers have passed the second factor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from direktori.accounts.models import AccessGrant, ApiToken, Role, User
+from direktori.accounts.testing import account, signed_in
+from direktori.areas.models import Area
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "security.md"
+ROLES = ("anonymous", *Role.values)
+ADMIN_ROW = "admin:*"
+SIGN_IN_PATHS = ("/akaun/masuk/", "/en/akaun/masuk/", "/admin/login/")
+
+
+def matrix() -> dict[str, dict[str, str]]:
+    text = DOC.read_text(encoding="utf-8")
+    block = text.split("<!-- access-matrix:start -->")[1].split("<!-- access-matrix:end -->")[0]
+    rows: dict[str, dict[str, str]] = {}
+    for line in block.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        name = cells[0].strip("`")
+        if len(cells) != 3 + len(ROLES) or not name or name.startswith(("-", "URL name")):
+            continue
+        rows[name] = {"method": cells[1], **dict(zip(ROLES, cells[3:], strict=True))}
+    return rows
+
+
+def routes() -> Iterator[str]:
+    """Every named URL pattern as `namespace:name`; the Django admin's as one `admin:*` row."""
+
+    def walk(patterns: list[Any], namespaces: tuple[str, ...]) -> Iterator[str]:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                extra = (pattern.namespace,) if pattern.namespace else ()
+                yield from walk(pattern.url_patterns, namespaces + extra)
+            elif isinstance(pattern, URLPattern):
+                yield ":".join((*namespaces, pattern.name or f"<unnamed {pattern.pattern}>"))
+
+    for name in walk(get_resolver().url_patterns, ()):
+        yield ADMIN_ROW if name.startswith("admin:") else name
+
+
+MATRIX = matrix()
+
+
+def test_every_route_has_a_row() -> None:
+    assert sorted(set(routes()) - set(MATRIX)) == [], "routes missing from docs/security.md"
+    assert sorted(set(MATRIX) - set(routes())) == [], "rows in docs/security.md with no route"
+
+
+def test_the_matrix_uses_only_known_outcomes() -> None:
+    for name, row in MATRIX.items():
+        assert row["method"] in {"GET", "POST", "DELETE"}, name
+        assert {row[role] for role in ROLES} <= {"ok", "sign-in", "404", "401", "405"}, name
+
+
+# The world every request runs in --------------------------------------------------------------
+
+
+@dataclass
+class World:
+    users: dict[str, User]
+    sepang: Area
+    service: Any
+    organisation: Any
+    clients: dict[str, Client] = field(default_factory=dict)
+
+    def client(self, role: str, *, fresh: bool) -> Client:
+        """A client of this role; `fresh` for requests that may sign it out or change it."""
+        if role == "anonymous":
+            return Client()
+        if fresh or role not in self.clients:
+            client = signed_in(Client(), self.users[role])
+            if fresh:
+                return client
+            self.clients[role] = client
+        return self.clients[role]
+
+    def forget_sessions(self) -> None:
+        """After a request that may have ended sessions ("sign out everywhere"): fresh users and
+        clients for the next ones."""
+        for user in self.users.values():
+            user.refresh_from_db()
+        self.clients.clear()
+
+    def sepang_member(self) -> User:
+        """A fresh CBO member in Sepang: the target of account management."""
+        return account(Role.CBO_MEMBER, organisation=self.organisation)
+
+    def grant(self) -> AccessGrant:
+        """The district officer's break-the-glass access to Johor."""
+        from django.utils import timezone
+
+        return AccessGrant.objects.create(
+            user=self.users[Role.DISTRICT_OFFICER],
+            area=Area.objects.get(code="1"),
+            reason="Kes rujukan dari daerah jiran, disahkan oleh penyelia.",
+            ends_at=timezone.now() + timedelta(hours=1),
+        )
+
+
+@pytest.fixture
+def world(reference_areas: None) -> World:
+    from direktori.directory.models import ServiceAtLocation
+    from direktori.directory.reference import taxonomies_load_reference
+    from direktori.directory.tests.factories import (
+        LocationFactory,
+        OrganizationFactory,
+        ServiceFactory,
+    )
+
+    taxonomies_load_reference()
+    sepang = Area.objects.get(code="10_7")
+    organisation = OrganizationFactory.create(area=sepang)
+    users = {
+        Role.CBO_MEMBER: account(Role.CBO_MEMBER, organisation=organisation),
+        Role.CBO_CHAIR: account(Role.CBO_CHAIR, organisation=organisation),
+        Role.DISTRICT_OFFICER: account(Role.DISTRICT_OFFICER, "10_7"),
+        Role.STATE_OFFICER: account(Role.STATE_OFFICER, "10"),
+        Role.HQ_ADMIN: account(Role.HQ_ADMIN, "MY"),
+    }
+    service = ServiceFactory.create(organization=organisation)
+    ServiceAtLocation.objects.create(
+        service=service, location=LocationFactory.create(organization=organisation)
+    )
+    return World(
+        users={str(role): user for role, user in users.items()},
+        sepang=sepang,
+        service=service,
+        organisation=organisation,
+    )
+
+
+@dataclass
+class Sample:
+    """How to call a route: its URL arguments (made fresh for each request) and body."""
+
+    kwargs: Callable[[World], dict[str, Any]] = lambda world: {}
+    data: dict[str, Any] = field(default_factory=dict)
+    json: bool = False
+
+
+SAMPLES: dict[str, Sample] = {
+    "directory:area_detail": Sample(lambda w: {"slugs": w.sepang.slug_path()}),
+    "directory:target_group_detail": Sample(lambda w: {"code": "elderly"}),
+    "directory:organization_detail": Sample(lambda w: {"pk": w.organisation.pk}),
+    "directory:service_detail": Sample(lambda w: {"pk": w.service.pk}),
+    "hsds:service_detail": Sample(lambda w: {"id": w.service.pk}),
+    "hsds:organization_detail": Sample(lambda w: {"id": w.organisation.pk}),
+    "accounts:set_password": Sample(lambda w: {"uidb64": "MA", "token": "set-password"}),
+    "api-v1:token_create": Sample(data={"username": "nobody", "password": "wrong"}, json=True),
+}
+for _name in (
+    "manage_detail",
+    "manage_unlock",
+    "manage_reset_second_factor",
+    "manage_password_link",
+):
+    SAMPLES[f"accounts:{_name}"] = Sample(lambda w: {"pk": w.sepang_member().pk})
+SAMPLES["accounts:manage_set_active"] = Sample(
+    lambda w: {"pk": w.sepang_member().pk}, data={"active": "0"}
+)
+SAMPLES["audit:break_glass_end"] = Sample(lambda w: {"pk": w.grant().pk})
+
+
+def detail_kwargs(name: str, world: World) -> dict[str, Any] | None:
+    """URL arguments for HSDS detail routes that have no sample: the first record's id."""
+    from direktori.directory.models import ServiceAtLocation, Taxonomy, TaxonomyTerm
+
+    models: dict[str, Any] = {
+        "hsds:service_at_location_detail": ServiceAtLocation,
+        "hsds:taxonomy_detail": Taxonomy,
+        "hsds:taxonomy_term_detail": TaxonomyTerm,
+    }
+    if name not in models:
+        return None
+    record = models[name].objects.order_by("pk").first()
+    return {"id": record.pk} if record else None
+
+
+def outcome(response: Any) -> str:
+    status = response.status_code
+    if status in (301, 302, 303):
+        location = response["Location"]
+        return "sign-in" if location.startswith(SIGN_IN_PATHS) else "ok"
+    if 200 <= status < 300:
+        return "ok"
+    return str(status)
+
+
+def request(world: World, name: str, role: str, method: str) -> str:
+    sample = SAMPLES.get(name, Sample())
+    kwargs = detail_kwargs(name, world) or sample.kwargs(world)
+    url = reverse(name, kwargs=kwargs)
+    client = world.client(role, fresh=method != "GET")
+    headers: dict[str, str] = {}
+    if name.startswith("api-v1:") and role != "anonymous":
+        _token, key = ApiToken.issue(
+            user=world.users[role], lifetime=timedelta(minutes=5), verified_second_factor=True
+        )
+        headers["Authorization"] = f"Bearer {key}"
+    call = getattr(client, method.lower())
+    if sample.json:
+        import json
+
+        response = call(
+            url, data=json.dumps(sample.data), content_type="application/json", headers=headers
+        )
+    else:
+        response = call(url, data=sample.data, headers=headers)
+    if method != "GET":
+        world.forget_sessions()
+    return outcome(response)
+
+
+def admin_pages() -> list[str]:
+    """The admin's index and every model's list: enough to prove who gets in."""
+    from django.contrib import admin
+
+    names = ["admin:index"]
+    for model in admin.site._registry:
+        names.append(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    return names
+
+
+@pytest.mark.django_db
+def test_every_route_answers_each_role_as_the_matrix_says(world: World) -> None:
+    wrong: list[str] = []
+    for name, row in sorted(MATRIX.items()):
+        names = admin_pages() if name == ADMIN_ROW else [name]
+        for role in ROLES:
+            for page in names:
+                got = request(world, page, role, row["method"])
+                if got != row[role]:
+                    wrong.append(f"{row['method']} {page} as {role}: {got}, not {row[role]}")
+    assert wrong == []
+
+
+def test_rows_are_not_all_open() -> None:
+    """A guard against a matrix that proves nothing: most account pages deny someone."""
+    guarded = [name for name, row in MATRIX.items() if name.startswith(("accounts:", "audit:"))]
+    assert guarded and all(
+        row["anonymous"] != "ok"
+        for name, row in MATRIX.items()
+        if name in guarded and name not in {"accounts:sign_in", "accounts:set_password"}
+    )
