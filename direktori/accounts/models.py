@@ -133,6 +133,12 @@ class User(AbstractUser):
         if role and not role.is_cbo and self.organisation_id is not None:
             raise ValidationError({"organisation": _("Only CBO members and chairs have a CBO.")})
 
+    def set_password(self, raw_password: str | None) -> None:
+        """A new password ends every session (the hash includes the password) and every API
+        token (they carry the epoch) of the user, wherever it is set: pages, admin, commands."""
+        super().set_password(raw_password)
+        self.session_epoch += 1
+
     def get_session_auth_hash(self) -> str:
         return salted_hmac(
             "direktori.accounts.User.session",

@@ -228,3 +228,18 @@ def test_officer_passwords_need_twelve_characters(reference_areas: None) -> None
 def test_anonymous_users_are_sent_to_sign_in(client: Client) -> None:
     response = client.get("/akaun/")
     assert response.status_code == 302 and response["Location"].startswith(SIGN_IN)
+
+
+def test_a_password_set_anywhere_ends_api_tokens(member: User) -> None:
+    """Also in the admin or with `changepassword`, which never call the pages' services."""
+    from datetime import timedelta
+
+    from direktori.accounts.models import ApiToken
+
+    _token, key = ApiToken.issue(
+        user=member, lifetime=timedelta(hours=1), verified_second_factor=False
+    )
+    assert ApiToken.find(key) is not None
+    member.set_password("Changed-in-the-admin-2026")
+    member.save()
+    assert ApiToken.find(key) is None
