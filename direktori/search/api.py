@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections import defaultdict
+from typing import Any
 
 from django.db.models import Q
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from direktori.areas.models import Area
-from direktori.directory.models import Service, TaxonomyTerm
+from direktori.core.models import in_language
+from direktori.directory.models import Phone, Service, TaxonomyTerm
+from direktori.directory.models.organisations import Status
+from direktori.directory.phones import tel_uri
 
-from .engine import search, services_for
-from .query import MAX_RADIUS_KM, SearchQuery
+from . import reference, versions
+from .engine import search
+from .query import MAX_RADIUS_KM, Hit, SearchQuery
 
 router = Router()
 MAX_PER_PAGE = 100
@@ -71,10 +79,7 @@ class SearchOut(Schema):
 def _area(value: str, kind: str, label: str, within: Area | None = None) -> Area | None:
     if not value.strip():
         return None
-    areas = Area.objects.by_code_or_name(value).filter(kind=kind)
-    if within is not None:
-        areas = areas.filter(path__startswith=within.path)
-    area = areas.first()
+    area = reference.area(value, kind, within)
     if area is None:
         where = f" in {within.name_ms}" if within else ""
         raise HttpError(400, f"Unknown {label} '{value}'{where}: give a DOSM name or code.")
@@ -89,13 +94,10 @@ def to_query(params: SearchParams) -> SearchQuery:
     state = _area(params.state, Area.Kind.STATE, "state")
     district = _area(params.district, Area.Kind.DISTRICT, "district", within=state)
     target_group = params.target_group.strip()
-    if target_group and not TaxonomyTerm.objects.target_groups().filter(code=target_group).exists():
+    if target_group and reference.target_group(target_group) is None:
         codes = ", ".join(TaxonomyTerm.objects.target_groups().values_list("code", flat=True))
         raise HttpError(400, f"Unknown target group '{target_group}': one of {codes}.")
-    if (
-        params.taxonomy_term_id
-        and not TaxonomyTerm.objects.filter(pk=params.taxonomy_term_id).exists()
-    ):
+    if params.taxonomy_term_id and not reference.term_exists(params.taxonomy_term_id):
         raise HttpError(400, f"Unknown taxonomy term '{params.taxonomy_term_id}'.")
     near = (params.lat, params.lon) if params.lat is not None and params.lon is not None else None
     return SearchQuery(
@@ -110,56 +112,88 @@ def to_query(params: SearchParams) -> SearchQuery:
     )
 
 
-def _area_out(service: Service, lineage: dict[str, Area], chosen: Area | None) -> AreaOut:
+def _area_out(path: str, lineage: dict[str, Area], chosen: Area | None) -> dict[str, str | None]:
     """The state and district the service is in; the chosen one when it serves it from outside."""
-    path = service.organization.area.path
     if chosen is not None and not path.startswith(chosen.path):
         path = chosen.path
     codes = [code for code in path.split("/") if code]
     found = [lineage[code] for code in codes if code in lineage]
     state = next((a.name_ms for a in found if a.kind == Area.Kind.STATE), None)
     district = next((a.name_ms for a in found if a.kind == Area.Kind.DISTRICT), None)
-    return AreaOut(state=state, district=district)
+    return {"state": state, "district": district}
+
+
+def _results(
+    request: HttpRequest, hits: list[Hit], lineage: dict[str, Area], chosen: Area | None
+) -> list[dict[str, Any]]:
+    """`ResultOut` of each hit still active, in two queries of plain values: a service's public
+    phones, or its organisation's when it has none (as `ServiceQuerySet.with_contact` gives)."""
+    ids = [hit.service_id for hit in hits]
+    # Active again: a bulk update that bypassed the signals must still not show a closed service.
+    rows = {
+        row[0]: row
+        for row in Service.objects.filter(pk__in=ids).values_list(*SERVICE_VALUES)
+        if row[3] == row[7] == Status.ACTIVE
+    }
+    organisations = {row[4] for row in rows.values()}
+    of_service: dict[uuid.UUID, list[dict[str, str]]] = defaultdict(list)
+    of_organisation: dict[uuid.UUID, list[dict[str, str]]] = defaultdict(list)
+    phones = Phone.objects.public().filter(
+        Q(service_id__in=rows) | Q(organization_id__in=organisations)
+    )
+    for service_id, organisation_id, number, kind in phones.values_list(
+        "service_id", "organization_id", "number", "kind"
+    ):
+        phone = {"number": number, "kind": kind, "tel": tel_uri(number)}
+        if service_id in rows:
+            of_service[service_id].append(phone)
+        if organisation_id in organisations:
+            of_organisation[organisation_id].append(phone)
+    found = []
+    for hit in hits:
+        row = rows.get(hit.service_id)
+        if row is None:
+            continue
+        pk, name, name_en, _, organisation_id, organisation, organisation_en, _, path = row
+        url = reverse("directory:service_detail", kwargs={"pk": pk})
+        found.append(
+            {
+                "id": str(pk),
+                "name": in_language(name, name_en),
+                "organization": {
+                    "id": str(organisation_id),
+                    "name": in_language(organisation, organisation_en),
+                },
+                "distance_km": hit.distance_km,
+                "phones": of_service[pk] or of_organisation[organisation_id],
+                "area": _area_out(path, lineage, chosen),
+                "url": request.build_absolute_uri(url),
+            }
+        )
+    return found
+
+
+SERVICE_VALUES = (
+    "pk", "name", "name_en", "status", "organization_id", "organization__name",
+    "organization__name_en", "organization__status", "organization__area__path",
+)  # fmt: skip
 
 
 @router.get("/search", response=SearchOut, summary="Search services")
-def search_services(request: HttpRequest, params: Query[SearchParams]) -> SearchOut:
+def search_services(request: HttpRequest, params: Query[SearchParams]) -> HttpResponse:
     """Services matching the words (Malay or English, typos and abbreviations forgiven) inside
     the filters. Relevance order when `q` is given, otherwise nearest first with `lat`/`lon`."""
-    query = to_query(params)
-    results = search(query, offset=(params.page - 1) * params.per_page, limit=params.per_page)
-    services = services_for(results.hits, listing=False)
-    codes = {
-        code for service in services for code in service.organization.area.path.split("/") if code
+    with versions.snapshot():  # what the lookups and the search remember, read once
+        query = to_query(params)
+        results = search(query, offset=(params.page - 1) * params.per_page, limit=params.per_page)
+        lineage = reference.states_and_districts()
+    body = {
+        "count": results.count,
+        "page": params.page,
+        "per_page": params.per_page,
+        "did_you_mean": results.did_you_mean,
+        "results": _results(request, results.hits, lineage, query.area),
     }
-    if query.area is not None:
-        codes.update(code for code in query.area.path.split("/") if code)
-    lineage = {
-        area.code: area
-        for area in Area.objects.filter(
-            Q(code__in=codes), kind__in=[Area.Kind.STATE, Area.Kind.DISTRICT]
-        )
-    }
-    results_out = []
-    for service in services:
-        phones = list(service.public_phones) or list(service.organization.public_phones)  # type: ignore[attr-defined]
-        results_out.append(
-            ResultOut(
-                id=service.pk,
-                name=service.display_name,
-                organization=OrganizationOut(
-                    id=service.organization.pk, name=service.organization.display_name
-                ),
-                distance_km=getattr(service, "distance_km", None),
-                phones=[PhoneOut(number=p.number, kind=p.kind, tel=p.tel_uri) for p in phones],
-                area=_area_out(service, lineage, query.area),
-                url=request.build_absolute_uri(service.get_absolute_url()),
-            )
-        )
-    return SearchOut(
-        count=results.count,
-        page=params.page,
-        per_page=params.per_page,
-        did_you_mean=results.did_you_mean,
-        results=results_out,
-    )
+    # Written as SearchOut documents it (a test checks that it validates), without building
+    # and validating a schema object per value: a third of the view's time.
+    return HttpResponse(json.dumps(body), content_type="application/json; charset=utf-8")

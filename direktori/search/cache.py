@@ -6,8 +6,10 @@ cost, and the same searches come again and again. An entry holds the database's 
 candidates and the count, or a page of a list without words — for one search and its filters at
 one `SearchGeneration`; any change to the index gives a new generation, so an entry is never read
 after its data changed. Ranking runs each time (it depends on the day and the distance). Not for
-"open now", which changes with the clock. `SEARCH_MATCH_CACHE` (settings) is the number of
-entries; 0 turns it off.
+"open now", which changes with the clock. The reading of the words (engine's plan) and the lookups
+of areas and target groups (reference.py) are remembered the same way; an entry's key holds all
+that it depends on (versions.py). `SEARCH_MATCH_CACHE` (settings) is the number of entries; 0
+turns it off.
 """
 
 from __future__ import annotations
@@ -19,10 +21,9 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 
+from . import versions
 from .backends.base import Backend, Filters
-from .models import SearchGeneration
 from .plan import Group
 
 _entries: OrderedDict[Hashable, Any] = OrderedDict()
@@ -43,7 +44,7 @@ def remembered[T](key: Hashable, compute: Callable[[], T]) -> T:
     must not change what they get (it is shared)."""
     if _size() <= 0:
         return compute()
-    key = (connection.settings_dict["NAME"], SearchGeneration.current(), key)
+    key = (versions.current(), key)
     with _lock:
         if key in _entries:
             _entries.move_to_end(key)

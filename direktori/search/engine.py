@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from direktori.directory.models import Service
 
-from . import cache, lexicon, ranking, tokens
+from . import cache, lexicon, ranking, reference, tokens, versions
 from .backends import backend
 from .backends.base import Filters, subqueries
 from .documents import area_facet, term_facet
@@ -37,13 +37,13 @@ EARTH_RADIUS_KM = 6371.0088
 
 
 def search(query: SearchQuery, *, offset: int = 0, limit: int = 20) -> SearchResults:
+    with versions.snapshot():
+        return _search(query, offset=offset, limit=limit)
+
+
+def _search(query: SearchQuery, *, offset: int, limit: int) -> SearchResults:
     within = _filters(query)
-    plan = analyse(
-        query.text,
-        lexicon.current(),
-        known=_known_words,
-        similar=_no_words if query.exact else backend().similar_words,
-    )
+    plan = cache.remembered(("plan", query.text, query.exact), lambda: _analyse(query))
     if plan.groups:
         results = _by_relevance(query, plan, within, offset=offset, limit=limit)
     else:
@@ -83,6 +83,16 @@ def services_for(hits: Iterable[Hit], *, listing: bool = True) -> list[Service]:
     return ordered
 
 
+def _analyse(query: SearchQuery) -> Plan:
+    """The words read: shared by every search of the same text (callers must not change it)."""
+    return analyse(
+        query.text,
+        lexicon.current(),
+        known=_known_words,
+        similar=_no_words if query.exact else backend().similar_words,
+    )
+
+
 def _no_words(word: str) -> list[str]:
     return []
 
@@ -97,13 +107,11 @@ def _filters(query: SearchQuery) -> Filters:
     if query.area is not None:
         facets.append(area_facet(query.area.code))
     if query.target_group:
-        from direktori.directory.models import TaxonomyTerm
-
-        term = TaxonomyTerm.objects.target_groups().filter(code=query.target_group).first()
-        if term is None:
+        term_id = reference.target_group(query.target_group)
+        if term_id is None:
             others.append(SearchFacet.objects.none())
         else:
-            facets.append(term_facet(term.pk))
+            facets.append(term_facet(term_id))
     if query.term_id:
         facets.append(term_facet(query.term_id))
     if query.open_now:

@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from django.db.models import Count, Max
-
-from . import text
+from . import text, versions
 from .models import Synonym
 
 MAX_PHRASE_WORDS = 8
@@ -80,11 +78,7 @@ _cached: tuple[object, Lexicon] | None = None
 def current() -> Lexicon:
     """The lexicon in force: rebuilt in this process only when an administrator changed it."""
     global _cached
-    version = tuple(
-        Synonym.objects.filter(is_active=True)
-        .aggregate(n=Count("id"), at=Max("updated_at"))
-        .values()
-    )
+    version = versions.synonyms(versions.current())
     if _cached is not None and _cached[0] == version:
         return _cached[1]
     lexicon = Lexicon()

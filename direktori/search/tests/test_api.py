@@ -8,6 +8,8 @@ from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 
+from direktori.search.api import SearchOut
+
 URL = "/api/v1/search"
 
 
@@ -32,6 +34,9 @@ class SearchApiTests(TestCase):
         assert first["url"].endswith(f"/perkhidmatan/{first['id']}/")
         assert first["phones"] and first["phones"][0]["tel"].startswith("tel:+60")
         assert first["distance_km"] is None
+        assert SearchOut.model_validate(body).count == body["count"]  # what the docs say it is
+        near = self.get(lat=2.8327, lon=101.7430, radius_km=10)
+        assert SearchOut.model_validate(near).results[0].distance_km is not None
 
     def test_state_and_district_by_name_in_any_case_or_by_code(self) -> None:
         by_code = self.get(district="10_7", target_group="elderly", per_page=100)
@@ -101,6 +106,39 @@ class SearchApiTests(TestCase):
             return len(captured)
 
         assert queries(30) == queries(3)
+
+    def test_phones_are_the_services_public_ones_else_its_organisations(self) -> None:
+        from direktori.directory.models import Service
+
+        body = self.get(q="klinik", per_page=50)
+        services = Service.objects.filter(pk__in=[r["id"] for r in body["results"]])
+        expected = {
+            str(s.pk): [
+                p.number
+                for p in (s.public_phones or s.organization.public_phones)  # type: ignore[attr-defined]
+            ]
+            for s in services.with_contact()
+        }
+        assert any(expected.values())
+        assert {r["id"]: [p["number"] for p in r["phones"]] for r in body["results"]} == expected
+
+    def test_remembered_lookups_follow_a_renamed_area_and_a_new_target_group(self) -> None:
+        from direktori.areas.models import Area
+        from direktori.directory.models import TaxonomyTerm
+
+        assert self.get(district="Sepang")["count"] > 0
+        sepang = Area.objects.get(code="10_7")
+        sepang.name_ms = sepang.name_en = "Sepang Baru"
+        sepang.save()
+        assert self.client.get(URL, {"district": "Sepang"}).status_code == 400
+        assert self.get(district="sepang baru")["results"][0]["area"]["district"] == "Sepang Baru"
+        assert self.client.get(URL, {"target_group": "orphans"}).status_code == 400
+        group = TaxonomyTerm.objects.target_groups().first()
+        assert group is not None
+        TaxonomyTerm.objects.create(
+            taxonomy=group.taxonomy, code="orphans", name_ms="Anak yatim", name_en="Orphans"
+        )
+        assert self.get(target_group="orphans")["count"] == 0
 
     def test_openapi_documents_the_endpoint(self) -> None:
         schema = self.client.get("/api/v1/openapi.json").json()

@@ -109,6 +109,14 @@ def test_a_remembered_search_is_answered_again_until_the_index_changes(sepang: N
     assert [h.service_id for h in results.hits] == [service.pk]
 
 
+def test_a_remembered_reading_of_the_words_follows_a_new_synonym_group(sepang: None) -> None:
+    from direktori.search.models import Synonym
+
+    before = search(SearchQuery(text="xyzzy", exact=True)).count
+    Synonym.objects.create(phrases="xyzzy, klinik")
+    assert before == 0 < search(SearchQuery(text="xyzzy", exact=True)).count
+
+
 def test_open_now_is_never_answered_from_memory(sepang: None) -> None:
     query = SearchQuery(text="klinik", open_now=True)
     search(query)
