@@ -47,7 +47,8 @@ from serving import (
 )
 
 DATASETTE = os.environ.get("DATASETTE", "/tmp/datasette-venv/bin/datasette")  # noqa: S108
-PG_DATABASE = "bench_search"
+# On a server shared with others, a name of your own (BENCH_SEARCH_DATABASE).
+PG_DATABASE = os.environ.get("BENCH_SEARCH_DATABASE", "bench_search")
 SEED = 2026
 
 
@@ -186,7 +187,7 @@ def _bench_database(
             _step(f"{database}: /api/v1/search through gunicorn, {count} clients, {args.seconds} s")
             load = run_load(
                 Load("ours (API, gunicorn)", database, count), "127.0.0.1", port, api_paths,
-                args.seconds,
+                args.seconds, server_pid=server.pid,
             )  # fmt: skip
             figures.loads.append(load)
             print(f"    {_load_brief(load)}", flush=True)
@@ -195,7 +196,7 @@ def _bench_database(
                 load = run_load(
                     Load("Datasette", "sqlite (plain.db)", count), "127.0.0.1",
                     int(urllib.parse.urlsplit(datasette_base).port or 0), plain_paths,
-                    args.seconds,
+                    args.seconds, server_pid=datasette.pid,
                 )  # fmt: skip
                 baseline["loads"].append(load)
                 print(f"    {_load_brief(load)}", flush=True)
@@ -305,7 +306,7 @@ def _load_brief(load: Load) -> str:
     p50, p95, _ = summary(load.latencies_ms)
     return (
         f"{load.throughput:.1f} requests/s, p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
-        f"{load.errors} errors"
+        f"{load.errors} errors, server CPU {load.cpu_ms_per_request:.1f} ms/request"
     )
 
 

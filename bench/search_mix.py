@@ -19,6 +19,7 @@ import threading
 import time
 import urllib.parse
 from dataclasses import dataclass, field
+from pathlib import Path
 
 # Places in Selangor, (latitude, longitude).
 SALAK_TINGGI = (2.8327, 101.7430)
@@ -133,6 +134,13 @@ class Load:
     errors: int = 0
     error_samples: list[str] = field(default_factory=list)
     load_average: float = 0.0  # of the machine over the last minute, when the level ended
+    server_cpu_seconds: float = 0.0  # the server's processes' CPU time over the level
+
+    @property
+    def cpu_ms_per_request(self) -> float:
+        """What a request cost the server in CPU: unlike requests/s, not shared with the rest of
+        the machine (other work, the clients)."""
+        return self.server_cpu_seconds * 1000 / self.requests if self.requests else 0.0
 
     @property
     def requests(self) -> int:
@@ -171,14 +179,21 @@ def get(host: str, port: int, path: str, timeout: float = 60) -> tuple[int, byte
 
 
 def run_load(
-    load: Load, host: str, port: int, paths: list[str], seconds: float, warm_up: bool = True
+    load: Load,
+    host: str,
+    port: int,
+    paths: list[str],
+    seconds: float,
+    warm_up: bool = True,
+    server_pid: int = 0,
 ) -> Load:
     """`load.clients` threads send the paths in turn, each on a new connection, for `seconds`;
     a request counts when its answer is 200 and fully read. With `warm_up`, every path is asked
-    once first, untimed."""
+    once first, untimed. With `server_pid`, the CPU time of that process tree during the level."""
     if warm_up:
         for path in paths:
             get(host, port, path)
+    cpu_before = process_tree_cpu(server_pid) if server_pid else 0.0
     turn = itertools.count()
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
@@ -209,4 +224,23 @@ def run_load(
         thread.join()
     load.seconds = time.perf_counter() - started
     load.load_average = os.getloadavg()[0]
+    if server_pid:
+        load.server_cpu_seconds = process_tree_cpu(server_pid) - cpu_before
     return load
+
+
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user and system) of a process and its descendants (gunicorn's workers), from
+    /proc; 0 where /proc is not there."""
+    tick = os.sysconf("SC_CLK_TCK")
+    pending, total = [pid], 0.0
+    while pending:
+        current = pending.pop()
+        try:
+            stat = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(stat[11]) + int(stat[12])) / tick
+        pending += [int(child) for child in children]
+    return total

@@ -203,10 +203,14 @@ def _http(figures: list[Figures], baseline: dict[str, Any]) -> list[str]:
         "and organisation names), one "
         "request at a time, each on a new connection. Latency from sending the request to the "
         "last byte, ms. Errors: any failure or an answer other than 200. Load: the machine's load "
-        "average over the last minute of the level (the clients and servers count in it).",
+        "average over the last minute of the level (the clients and servers count in it). Server "
+        "CPU: the CPU time of the server's processes (gunicorn's master and workers; Datasette) "
+        "over the level divided by its requests, ms; it does not depend on what else the machine "
+        "is doing, as requests/s do (PostgreSQL's own processes are not in it).",
         "",
-        "| system | database | clients | requests | errors | requests/s | p50 | p95 | max | load |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| system | database | clients | requests | errors | requests/s | p50 | p95 | max "
+        "| server CPU ms/request | load |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     loads = [load for f in figures for load in f.loads] + list(baseline.get("loads", []))
     for load in sorted(loads, key=lambda load: (load.clients, load.system != "Datasette")):
@@ -214,7 +218,7 @@ def _http(figures: list[Figures], baseline: dict[str, Any]) -> list[str]:
         lines.append(
             f"| {load.system} | {load.database} | {load.clients} | {load.requests:,} | "
             f"{load.errors} | {load.throughput:.1f} | {_ms(p50)} | {_ms(p95)} | {_ms(top)} "
-            f"| {load.load_average:.1f} |"
+            f"| {load.cpu_ms_per_request:.1f} | {load.load_average:.1f} |"
         )
     samples = [sample for load in loads for sample in load.error_samples]
     if samples:
@@ -284,7 +288,9 @@ def _ratios(figures: list[Figures], baseline: dict[str, Any]) -> list[str]:
                 lines.append(
                     f"- {f.database}, {_clients(load.clients)}: our API's requests/s ÷ Datasette's "
                     f"= ×{load.throughput / theirs.throughput:.2f}; p95 ÷ Datasette's p95 = "
-                    f"×{_ratio(summary(load.latencies_ms)[1], summary(theirs.latencies_ms)[1])}"
+                    f"×{_ratio(summary(load.latencies_ms)[1], summary(theirs.latencies_ms)[1])}; "
+                    "server CPU per request ÷ Datasette's = "
+                    f"×{_ratio(load.cpu_ms_per_request, theirs.cpu_ms_per_request)}"
                 )
         if plain:
             e, p = ours["evaluation"], plain["evaluation"]
