@@ -157,6 +157,31 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 SESSION_IDLE_SECONDS = int(os.environ.get("DIREKTORI_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_MAX_SECONDS = int(os.environ.get("DIREKTORI_SESSION_MAX_SECONDS", str(12 * 3600)))
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+# Email (Django 6.1 MAILERS): SMTP when DIREKTORI_SMTP_HOST is set; in development the console.
+# Without SMTP in production nothing is sent (never to the logs: invitations carry one-time links),
+# and the pages show each link to the officer instead.
+if os.environ.get("DIREKTORI_SMTP_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["DIREKTORI_SMTP_HOST"],
+                "port": int(os.environ.get("DIREKTORI_SMTP_PORT", "587")),
+                "username": os.environ.get("DIREKTORI_SMTP_USER", ""),
+                "password": os.environ.get("DIREKTORI_SMTP_PASSWORD", ""),
+                "use_tls": env_bool("DIREKTORI_SMTP_TLS", True),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends."
+            + ("console.EmailBackend" if DEBUG else "dummy.EmailBackend")
+        }
+    }
+DEFAULT_FROM_EMAIL = os.environ.get("DIREKTORI_FROM_EMAIL", "Direktori CBO <noreply@localhost>")
 API_TOKEN_LIFETIME_SECONDS = int(os.environ.get("DIREKTORI_API_TOKEN_SECONDS", str(3600)))
 OTP_TOTP_ISSUER = "Direktori CBO"
 
