@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "direktori.accounts",
+    "direktori.audit",
     "direktori.areas",
     "direktori.directory",
     "direktori.hsds",

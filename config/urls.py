@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/v1/", v1_api.urls),
 ]
 urlpatterns += i18n_patterns(
+    path("akaun/audit/", include("direktori.audit.urls")),
     path("akaun/", include("direktori.accounts.urls")),
     path("", include("direktori.core.urls")),
     path("", include("direktori.directory.urls")),
