@@ -1,4 +1,5 @@
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -46,3 +47,13 @@ def _fresh_language_after_each_request() -> object:
     yield
     request_finished.disconnect(dispatch_uid="fresh-language")
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def admin_client(db: None, admin_user: Any) -> Any:
+    """pytest-django's superuser client, past the second factor that staff must give."""
+    from django.test import Client
+
+    from direktori.accounts.testing import signed_in
+
+    return signed_in(Client(), admin_user)

@@ -158,28 +158,24 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = False
 SESSION_IDLE_SECONDS = int(os.environ.get("DIREKTORI_SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_MAX_SECONDS = int(os.environ.get("DIREKTORI_SESSION_MAX_SECONDS", str(12 * 3600)))
 SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
-# Email (Django 6.1 MAILERS): SMTP when DIREKTORI_SMTP_HOST is set; in development the console.
-# Without SMTP in production nothing is sent (never to the logs: invitations carry one-time links),
-# and the pages show each link to the officer instead.
-if os.environ.get("DIREKTORI_SMTP_HOST"):
+# Email (Django 6.1 MAILERS): SMTP, to DIREKTORI_SMTP_HOST (default the machine's own mail server,
+# localhost:25, as Django always assumed); in development without that variable, the console.
+# Senders never fail a request when the mail server is away, and the pages show every one-time link.
+if DEBUG and not os.environ.get("DIREKTORI_SMTP_HOST"):
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    _SMTP_TLS = env_bool("DIREKTORI_SMTP_TLS", bool(os.environ.get("DIREKTORI_SMTP_HOST")))
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": os.environ["DIREKTORI_SMTP_HOST"],
-                "port": int(os.environ.get("DIREKTORI_SMTP_PORT", "587")),
+                "host": os.environ.get("DIREKTORI_SMTP_HOST", "localhost"),
+                "port": int(os.environ.get("DIREKTORI_SMTP_PORT", "587" if _SMTP_TLS else "25")),
                 "username": os.environ.get("DIREKTORI_SMTP_USER", ""),
                 "password": os.environ.get("DIREKTORI_SMTP_PASSWORD", ""),
-                "use_tls": env_bool("DIREKTORI_SMTP_TLS", True),
+                "use_tls": _SMTP_TLS,
                 "timeout": 10,
             },
-        }
-    }
-else:
-    MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends."
-            + ("console.EmailBackend" if DEBUG else "dummy.EmailBackend")
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DIREKTORI_FROM_EMAIL", "Direktori CBO <noreply@localhost>")

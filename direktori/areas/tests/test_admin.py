@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.text import slugify
 
+from direktori.accounts.testing import signed_in
 from direktori.areas.admin import DistrictFilter, StateFilter
 from direktori.areas.models import Area
 from direktori.areas.services import area_save
@@ -101,7 +102,7 @@ def test_anonymous_users_are_sent_to_sign_in(client: Client, url: str) -> None:
 def test_users_who_are_not_staff_are_kept_out(
     client: Client, django_user_model: Any, url: str
 ) -> None:
-    client.force_login(django_user_model.objects.create_user("volunteer", password="x"))
+    signed_in(client, django_user_model.objects.create_user("volunteer", password="x"))
     response = client.get(url)
     assert response.status_code in {302, 403}
     if response.status_code == 302:
@@ -109,7 +110,7 @@ def test_users_who_are_not_staff_are_kept_out(
 
 
 def test_staff_without_permission_is_forbidden(client: Client, django_user_model: Any) -> None:
-    client.force_login(django_user_model.objects.create_user("clerk", password="x", is_staff=True))
+    signed_in(client, django_user_model.objects.create_user("clerk", password="x", is_staff=True))
     assert client.get(CHANGELIST).status_code == 403
     assert client.get(ADD).status_code == 403
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import slugify
 
+from direktori.accounts.testing import signed_in
 from direktori.areas.models import Area
 from direktori.areas.services import area_save
 from direktori.directory.models import (
@@ -152,7 +153,7 @@ def test_anonymous_users_are_sent_to_sign_in(client: Client, model: str, view: s
 def test_users_who_are_not_staff_are_kept_out(
     client: Client, django_user_model: Any, model: str, view: str
 ) -> None:
-    client.force_login(django_user_model.objects.create_user("volunteer", password="x"))
+    signed_in(client, django_user_model.objects.create_user("volunteer", password="x"))
     response = client.get(url(model, view))
     assert response.status_code in {302, 403}
     if response.status_code == 302:
@@ -163,7 +164,7 @@ def test_users_who_are_not_staff_are_kept_out(
 def test_staff_without_permission_is_forbidden(
     client: Client, django_user_model: Any, model: str
 ) -> None:
-    client.force_login(django_user_model.objects.create_user("clerk", password="x", is_staff=True))
+    signed_in(client, django_user_model.objects.create_user("clerk", password="x", is_staff=True))
     assert client.get(url(model, "changelist")).status_code == 403
     assert client.get(url(model, "add")).status_code == 403
 

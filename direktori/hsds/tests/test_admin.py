@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from direktori.accounts.models import User
+from direktori.accounts.testing import signed_in
 from direktori.hsds.models import ChangeRecord
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def staff(*codenames: str) -> Client:
     for codename in codenames:
         user.user_permissions.add(Permission.objects.get(codename=codename))
     client = Client()
-    client.force_login(user)
+    signed_in(client, user)
     return client
 
 
@@ -67,7 +68,7 @@ def test_staff_without_permission_see_no_change_history(change):
 def test_users_who_are_not_staff_are_sent_to_sign_in(change):
     user = User.objects.create_user("ahli", password="x" * 16)
     client = Client()
-    client.force_login(user)
+    signed_in(client, user)
 
     response = client.get(reverse("admin:hsds_changerecord_changelist"))
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from direktori.accounts.models import User
+from direktori.accounts.testing import signed_in
 from direktori.directory.models import Service
 from direktori.hsds.export import export_package
 from direktori.hsds.models import ChangeRecord, ImportUpload
@@ -58,7 +59,7 @@ def importer(*permissions: str) -> Client:
     for codename in permissions:
         user.user_permissions.add(Permission.objects.get(codename=codename))
     client = Client()
-    client.force_login(user)
+    signed_in(client, user)
     return client
 
 
