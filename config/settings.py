@@ -6,6 +6,7 @@ Production is the default: DEBUG off, a secret key required, secure cookies, str
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "direktori.audit.middleware.AuditContextMiddleware",
     "direktori.accounts.middleware.AccountSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -161,6 +163,7 @@ SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
 # Email (Django 6.1 MAILERS): SMTP, to DIREKTORI_SMTP_HOST (default the machine's own mail server,
 # localhost:25, as Django always assumed); in development without that variable, the console.
 # Senders never fail a request when the mail server is away, and the pages show every one-time link.
+MAILERS: dict[str, dict[str, Any]]
 if DEBUG and not os.environ.get("DIREKTORI_SMTP_HOST"):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 else:

@@ -26,6 +26,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from direktori.audit.models import Action
+from direktori.audit.services import audit_record
+
 from . import bulk_invite, permissions, services
 from .manage_forms import BulkConfirmForm, BulkUploadForm, InviteForm, RoleForm, UserFilterForm
 from .models import User
@@ -88,6 +91,14 @@ def manage_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(users, PER_PAGE).get_page(request.GET.get("page"))
     locked = _locked([user.username for user in page])
     rows = [(user, user.username.lower() in locked) for user in page]
+    audit_record(
+        action=Action.RECORD_VIEWED,
+        request=request,
+        object_type="accounts.user",
+        object_id="list",
+        area=actor.area,
+        detail={"shown": len(rows), "page": page.number},
+    )
     context = {"form": form, "page": page, "rows": rows, "count": page.paginator.count}
     return render(request, "accounts/manage/list.html", context)
 
@@ -143,6 +154,8 @@ def manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "The role, area and CBO of %(username)s were saved. Their sessions have ended."
             )
             return _done(request, target, message)
+    if request.method == "GET":
+        audit_record(action=Action.RECORD_VIEWED, request=request, target=target)
     context = {
         "account": target,
         "form": form,

@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from direktori.areas.models import Area
+from direktori.audit.models import Action
+from direktori.audit.services import audit_record
 from direktori.directory.models import Organization
 
 from .models import ApiToken, Role, User
@@ -74,10 +76,11 @@ def set_password_link(user: User, *, language: str = "ms") -> str:
 
 
 def user_sign_out_everywhere(*, user: User) -> None:
-    """Ends every session and API token of the user (the session hash includes the epoch)."""
-    User.objects.filter(pk=user.pk).update(session_epoch=user.session_epoch + 1)
+    """Ends every session and API token of the user (the session hash includes the epoch).
+    The audit app records the new epoch as `sessions_ended` (a signal on save)."""
     user.session_epoch += 1
-    user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    user.save(update_fields=["session_epoch"])
+    user_tokens_revoke(user=user)
 
 
 def user_set_active(*, user: User, active: bool) -> None:
@@ -128,7 +131,10 @@ def api_token_mark_used(*, token: ApiToken) -> None:
 def user_tokens_revoke(*, user: User) -> int:
     """Ends every API token of the user, e.g. after a password change (a password change does
     not move `session_epoch`, so tokens would outlive it otherwise). Returns how many."""
-    return user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    count = user.api_tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if count:
+        audit_record(action=Action.TOKEN_REVOKED, target=user, detail={"count": count})
+    return count
 
 
 # Managing accounts (manage_views, bulk_invite; docs/security.md "Managing accounts") -----------
@@ -218,7 +224,9 @@ def user_unlock(*, user: User) -> int:
     from axes.utils import reset
 
     names = {user.username, user.username.lower()}
-    return sum(reset(username=name) for name in names)
+    removed = sum(reset(username=name) for name in names)
+    audit_record(action=Action.ACCOUNT_UNLOCKED, target=user, detail={"attempts": removed})
+    return removed
 
 
 def user_reset_second_factor(*, user: User) -> None:
@@ -228,4 +236,5 @@ def user_reset_second_factor(*, user: User) -> None:
 
     with transaction.atomic():
         reset_second_factor(user)
+        audit_record(action=Action.SECOND_FACTOR_RESET, target=user)
         user_sign_out_everywhere(user=user)

@@ -7,6 +7,9 @@ import base64
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from direktori.audit.models import Action
+from direktori.audit.services import audit_record
+
 from .models import User
 
 BACKUP_CODES = 10
@@ -34,6 +37,7 @@ def new_backup_codes(user: User) -> list[str]:
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(BACKUP_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    audit_record(action=Action.BACKUP_CODES_MADE, target=user, detail={"count": len(codes)})
     return codes
 
 

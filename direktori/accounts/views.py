@@ -7,7 +7,7 @@ have, `middleware.AccountSessionMiddleware` lets them reach only these pages.
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, cast
 
 import segno
 from django.contrib import messages
@@ -27,9 +27,13 @@ from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from direktori.audit.models import Action
+from direktori.audit.services import audit_record
+
 from . import services, two_factor
 from .forms import CodeForm, ContactForm, SignInForm
 from .middleware import SEEN_AT, SIGNED_IN_AT
+from .models import User
 from .permissions import needs_second_factor
 
 
@@ -52,6 +56,8 @@ def _with_next(name: str, request: HttpRequest) -> str:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET" and request.user.is_authenticated:
+        return redirect(_next(request))  # the masthead's "Sign in" leads the signed-in home
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.get_user()
@@ -91,12 +97,15 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next(request))
     if not user_has_device(user, confirmed=True):
         return redirect(_with_next("accounts:enrol", request))
+    account = cast(User, user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["otp_token"])
         if device is not None:
             otp_login(request, device)
+            audit_record(action=Action.SECOND_FACTOR_VERIFIED, request=request, target=account)
             return redirect(_next(request))
+        audit_record(action=Action.SECOND_FACTOR_FAILED, request=request, target=account)
         form.add_error(
             "otp_token", _("That code is not right, or it has expired. Try the newest code.")
         )
