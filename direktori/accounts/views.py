@@ -30,7 +30,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from direktori.audit.models import Action
 from direktori.audit.services import audit_record
 
-from . import services, two_factor
+from . import permissions, services, two_factor
 from .forms import CodeForm, ContactForm, SignInForm
 from .middleware import SEEN_AT, SIGNED_IN_AT
 from .models import User
@@ -174,7 +174,14 @@ def home(request: HttpRequest) -> HttpResponse:
         services.user_update_contact(user=user, **form.cleaned_data)  # type: ignore[arg-type]
         messages.success(request, _("Your details have been saved."))
         return redirect("accounts:home")
-    context = {"form": form, "account": user, "needs_second_factor": needs_second_factor(user)}
+    context = {
+        "form": form,
+        "account": user,
+        "needs_second_factor": needs_second_factor(user),
+        "may_manage": bool(permissions.grantable_roles(user)),
+        "may_audit": permissions.may_view_audit(user),
+        "may_break_glass": permissions.may_break_glass(user),
+    }
     return render(request, "accounts/home.html", context)
 
 
