@@ -28,8 +28,10 @@ pytestmark = pytest.mark.django_db
 TOKEN = "/api/v1/auth/token"
 ME = "/api/v1/auth/me"
 PASSWORD = "Kata-laluan-API-ujian-2026!"
+# The API answers in the default language, Malay (`Accept-Language: en` for English).
 NOT_AN_ACCOUNT = (
-    "The username or mobile number and password do not match an account that may sign in."
+    "Nama pengguna atau nombor telefon bimbit dan kata laluan tidak sepadan dengan akaun yang "
+    "boleh log masuk."
 )
 
 
@@ -150,7 +152,8 @@ def test_officer_may_give_a_backup_code_once(officer: User) -> None:
 def test_officer_without_an_authenticator_is_sent_to_the_website(officer: User) -> None:
     response = ask_token(officer.username, otp="123456")
     assert response.status_code == 401
-    assert "authenticator" in response.json()["detail"]
+    # In the default language, Malay, unless the client asks for English.
+    assert "aplikasi pengesah" in response.json()["detail"]
     assert not ApiToken.objects.exists()
 
 
@@ -184,7 +187,7 @@ def test_ten_failures_lock_the_username_even_for_the_right_password(member: User
     locked = ask_token(member.username)
     assert locked.status_code == 401
     assert locked["Content-Type"] == "application/json; charset=utf-8"
-    assert "blocked" in locked.json()["detail"]
+    assert "disekat" in locked.json()["detail"]
     assert not ApiToken.objects.exists()
     # The same account written as a mobile number is just as locked.
     assert ask_token("012-345 6789").content == locked.content
