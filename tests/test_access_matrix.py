@@ -183,6 +183,38 @@ SAMPLES["accounts:manage_set_active"] = Sample(
 SAMPLES["audit:break_glass_end"] = Sample(lambda w: {"pk": w.grant().pk})
 
 
+def _outreach_activity(w: World) -> dict[str, Any]:
+    from django.utils import timezone
+
+    from direktori.directory.models import TaxonomyTerm
+    from direktori.outreach.models import Activity
+
+    activity = Activity.objects.create(
+        cbo=w.organisation,
+        target_group=TaxonomyTerm.objects.target_groups().get(code="elderly"),
+        kind=Activity.Kind.HOME_VISIT,
+        date=timezone.localdate(),
+        locality=w.sepang,
+        people_reached=5,
+    )
+    return {"pk": activity.pk}
+
+
+SAMPLES["outreach:edit"] = Sample(_outreach_activity)
+SAMPLES["outreach:delete"] = Sample(_outreach_activity)
+SAMPLES["api-v1:activity_create"] = Sample(
+    data={
+        "cbo": "00000000-0000-4000-8000-000000000000",
+        "target_group": "elderly",
+        "kind": "home_visit",
+        "date": "2026-01-05",
+        "locality": "10_7",
+        "people_reached": 5,
+    },
+    json=True,
+)
+
+
 def detail_kwargs(name: str, world: World) -> dict[str, Any] | None:
     """URL arguments for HSDS detail routes that have no sample: the first record's id."""
     from direktori.directory.models import ServiceAtLocation, Taxonomy, TaxonomyTerm
