@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 
 from direktori.accounts.models import Role, User
 from direktori.accounts.testing import PASSWORD
@@ -73,7 +74,7 @@ def test_hq_administrator_covers_the_country_and_may_use_the_admin(reference_are
 def test_create_user_refuses_bad_input_and_saves_nothing(
     reference_areas: None, args: list[str], message: str
 ) -> None:
-    with pytest.raises(CommandError, match=message):
+    with translation.override("en"), pytest.raises(CommandError, match=message):
         run("--username", "salah", *args)
     assert not User.objects.filter(username="salah").exists()
 
