@@ -169,6 +169,8 @@ SAMPLES: dict[str, Sample] = {
     "hsds:organization_detail": Sample(lambda w: {"id": w.organisation.pk}),
     "accounts:set_password": Sample(lambda w: {"uidb64": "MA", "token": "set-password"}),
     "api-v1:token_create": Sample(data={"username": "nobody", "password": "wrong"}, json=True),
+    "members:cbo_members": Sample(lambda w: {"pk": w.organisation.pk}),
+    "api-v1:cbo_members_list": Sample(lambda w: {"cbo_id": w.organisation.pk}),
 }
 for _name in (
     "manage_detail",

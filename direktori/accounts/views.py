@@ -103,6 +103,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         device = match_token(user, form.cleaned_data["otp_token"])
         if device is not None:
             otp_login(request, device)
+            request.session.cycle_key()  # a new session id once the second factor is given
             audit_record(action=Action.SECOND_FACTOR_VERIFIED, request=request, target=account)
             return redirect(_next(request))
         audit_record(action=Action.SECOND_FACTOR_FAILED, request=request, target=account)
@@ -130,6 +131,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
+            request.session.cycle_key()  # a new session id once the second factor is given
             codes = two_factor.new_backup_codes(user)  # type: ignore[arg-type]
             return render(
                 request, "accounts/backup_codes.html", {"codes": codes, "next": _next(request)}

@@ -243,3 +243,15 @@ def test_a_password_set_anywhere_ends_api_tokens(member: User) -> None:
     member.set_password("Changed-in-the-admin-2026")
     member.save()
     assert ApiToken.find(key) is None
+
+
+def test_the_session_id_changes_when_the_second_factor_is_given(officer: User) -> None:
+    StaticDevice.objects.create(user=officer, name="backup", confirmed=True).token_set.create(
+        token="wxyz6789"
+    )
+    client = Client()
+    post_sign_in(client, officer.username, PASSWORD)
+    before = client.cookies["sessionid"].value
+    assert client.post(reverse("accounts:verify"), {"otp_token": "wxyz6789"}).status_code == 302
+    assert client.cookies["sessionid"].value != before
+    assert client.get("/akaun/").status_code == 200

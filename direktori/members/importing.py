@@ -1,0 +1,247 @@
+"""Loading appointment lists (CONTRACT `import_members`), for the command and the web preview.
+
+`read` turns a CSV or XLSX file into rows, `check` lists every problem by row and column (or what
+each row will do), `import_all` saves every row or none. Between the web preview and the
+confirmation the rows travel as a signed token bound to the officer (`dump`/`load`), as in
+`direktori.accounts.bulk_invite`, whose file reading this shares.
+"""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from direktori.accounts.bulk_invite import (
+    MAX_BYTES,
+    MAX_ROWS,
+    Problem,
+    Refused,
+    Row,
+    _csv_table,
+    _xlsx_table,
+)
+from direktori.directory import phones
+from direktori.directory.models import Organization
+
+from . import permissions
+from .models import AppointingBody, MemberRole
+from .services import Appointment, appointment_outcome, membership_appoint
+
+COLUMNS = (
+    "organisation_id",
+    "full_name",
+    "phone",
+    "email",
+    "role",
+    "appointed_by",
+    "appointed_on",
+    "term_ends_on",
+    "listed_publicly",
+)
+REQUIRED = ("organisation_id", "full_name", "role", "appointed_by", "appointed_on")
+CONSENT = {"ya": True, "tidak": False, "": False}
+SALT = "direktori.members.importing"
+MAX_AGE = 30 * 60
+
+__all__ = ["COLUMNS", "Plan", "Problem", "Refused", "Row", "check", "import_all", "read"]
+
+
+@dataclass(frozen=True)
+class Plan:
+    row: int
+    appointment: Appointment
+    outcome: str  # created, updated, unchanged
+
+    @property
+    def role_label(self) -> str:
+        return str(MemberRole(self.appointment.role).label)
+
+
+def read(upload: Any) -> list[Row]:
+    if upload.size > MAX_BYTES:
+        raise ValidationError(_("The file is larger than 2 MB. Split it into smaller files."))
+    data = upload.read()
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ValidationError(_("Old Excel files (.xls) cannot be read. Save it as XLSX or CSV."))
+    table = _xlsx_table(data) if data.startswith(b"PK\x03\x04") else _csv_table(data)
+    return table_rows(table)
+
+
+def table_rows(table: Iterable[list[str]]) -> list[Row]:
+    lines = iter(table)
+    header = [cell.strip().lower().replace(" ", "_") for cell in next(lines, [])]
+    if not header:
+        raise ValidationError(_("The file is empty."))
+    absent = [name for name in COLUMNS if name not in header]
+    if absent:
+        raise ValidationError(
+            _("The first row must name the columns; missing: %(columns)s.")
+            % {"columns": ", ".join(absent)}
+        )
+    found = []
+    for number, cells in enumerate(lines, start=2):
+        cells = [*cells, *[""] * len(header)]
+        values = {name: cells[header.index(name)].strip() for name in COLUMNS}
+        if any(values.values()):
+            found.append(Row(number=number, values=values))
+    if not found:
+        raise ValidationError(_("The file has no appointments below its first row."))
+    if len(found) > MAX_ROWS:
+        raise ValidationError(_("A file may hold at most %(count)d rows.") % {"count": MAX_ROWS})
+    return found
+
+
+def check(rows: list[Row], *, actor: Any = None) -> tuple[list[Plan], list[Problem]]:
+    """Every problem of every row; the plan of each row when there are none. Without `actor`
+    (the command line) every CBO may be loaded."""
+    ids = {pk for row in rows if (pk := _uuid(row.values["organisation_id"]))}
+    cbos = {str(o.pk): o for o in Organization.objects.filter(pk__in=ids).select_related("area")}
+    plans: list[Plan] = []
+    problems: list[Problem] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row in rows:
+        found: list[Problem] = []
+
+        def add(column: str, message: str, row: Row = row, found: list[Problem] = found) -> None:
+            found.append(Problem(row=row.number, column=column, message=message))
+
+        appointment = _appointment(row.values, cbos, actor, add)
+        if appointment is not None:
+            for key in _identities(appointment):
+                if key in seen:
+                    add(
+                        "full_name",
+                        _("The same person is also in row %(row)d.") % {"row": seen[key]},
+                    )
+                    break
+            for key in _identities(appointment):
+                seen.setdefault(key, row.number)
+        if appointment is not None and not found:
+            plans.append(Plan(row.number, appointment, appointment_outcome(appointment)))
+        problems += found
+    return (plans if not problems else []), problems
+
+
+def _identities(appointment: Appointment) -> list[tuple[str, str]]:
+    cbo = str(appointment.cbo.pk)
+    keys = [(cbo, "name:" + appointment.full_name.casefold())]
+    return keys + ([(cbo, appointment.phone)] if appointment.phone else [])
+
+
+def _appointment(
+    values: dict[str, str], cbos: dict[str, Organization], actor: Any, add: Any
+) -> Appointment | None:
+    for column in REQUIRED:
+        if not values[column]:
+            add(column, _("This is required."))
+    cbo = _cbo(values["organisation_id"], cbos, actor, add)
+    phone = ""
+    if values["phone"]:
+        try:
+            phone = phones.normalise(values["phone"])
+        except ValidationError as error:
+            add("phone", " ".join(error.messages))
+    if values["email"]:
+        try:
+            validate_email(values["email"])
+        except ValidationError:
+            add("email", _("This is not an email address."))
+    role = values["role"].lower()
+    if role and role not in MemberRole.values:
+        add("role", _("Give one of: %(values)s.") % {"values": ", ".join(MemberRole.values)})
+    bodies = {value.lower(): value for value in AppointingBody.values}
+    appointed_by = bodies.get(values["appointed_by"].lower(), "")
+    if values["appointed_by"] and not appointed_by:
+        add("appointed_by", _("Give one of: %(values)s.") % {"values": ", ".join(bodies.values())})
+    starts = _date(values, "appointed_on", add)
+    ends = _date(values, "term_ends_on", add)
+    if starts and ends and ends <= starts:
+        add("term_ends_on", _("The term must end after the appointment date."))
+    consent = values["listed_publicly"].lower()
+    if consent not in CONSENT:
+        add("listed_publicly", _("Give ya or tidak."))
+    if cbo is None or starts is None or role not in MemberRole.values or not appointed_by:
+        return None
+    return Appointment(
+        cbo=cbo,
+        full_name=" ".join(values["full_name"].split()),
+        phone=phone,
+        email=values["email"],
+        role=role,
+        appointed_by=appointed_by,
+        appointed_on=starts,
+        term_ends_on=ends,
+        listed_publicly=CONSENT.get(consent, False),
+    )
+
+
+def _uuid(text: str) -> str | None:
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return None
+
+
+def _cbo(text: str, cbos: dict[str, Organization], actor: Any, add: Any) -> Organization | None:
+    if not text:
+        return None
+    key = _uuid(text)
+    cbo = cbos.get(key) if key else None
+    if cbo is None:
+        add("organisation_id", _("No organisation has this id."))
+    elif cbo.kind != Organization.Kind.CBO:
+        add("organisation_id", _("This organisation is not a CBO."))
+    elif actor is not None and not permissions.may_import_into(actor, cbo):
+        add("organisation_id", _("This CBO is outside your area."))
+    else:
+        return cbo
+    return None
+
+
+def _date(values: dict[str, str], column: str, add: Any) -> datetime.date | None:
+    text = values[column]
+    if not text:
+        return None
+    try:
+        return datetime.date.fromisoformat(text.split("T")[0])
+    except ValueError:
+        add(column, _("Write the date as YYYY-MM-DD, for example 2026-01-31."))
+        return None
+
+
+def import_all(rows: list[Row], *, actor: Any = None, dry_run: bool = False) -> list[Plan]:
+    """Saves every row or none (checked again: the database may have changed since a preview).
+    Raises `Refused` with the problems."""
+    with transaction.atomic():
+        plans, problems = check(rows, actor=actor)
+        if problems:
+            raise Refused(problems)
+        if not dry_run:
+            for plan in plans:
+                membership_appoint(appointment=plan.appointment, actor=actor)
+    return plans
+
+
+def dump(rows: list[Row], *, actor: Any) -> str:
+    payload = {"by": actor.pk, "rows": [[row.number, row.values] for row in rows]}
+    return signing.dumps(payload, salt=SALT, compress=True)
+
+
+def load(token: str, *, actor: Any) -> list[Row]:
+    expired = _("This preview has expired or was changed. Upload the file again.")
+    try:
+        payload = signing.loads(token, salt=SALT, max_age=MAX_AGE)
+    except signing.BadSignature as error:
+        raise ValidationError(expired) from error
+    if payload.get("by") != actor.pk:
+        raise ValidationError(expired)
+    return [Row(number=number, values=values) for number, values in payload["rows"]]
