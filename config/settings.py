@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "direktori.directory",
     "direktori.hsds",
     "direktori.search",
+    "direktori.verification",
     "direktori.members",
     "direktori.outreach",
 ]

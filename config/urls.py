@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("akaun/audit/", include("direktori.audit.urls")),
     path("akaun/aktiviti/", include("direktori.outreach.urls")),
     path("akaun/", include("direktori.members.urls")),
+    path("akaun/", include("direktori.verification.urls")),
     path("akaun/", include("direktori.accounts.urls")),
     path("", include("direktori.core.urls")),
     path("", include("direktori.directory.urls")),

@@ -183,6 +183,27 @@ SAMPLES["accounts:manage_set_active"] = Sample(
     lambda w: {"pk": w.sepang_member().pk}, data={"active": "0"}
 )
 SAMPLES["audit:break_glass_end"] = Sample(lambda w: {"pk": w.grant().pk})
+SAMPLES["verification:verify"] = Sample(lambda w: {"kind": "service", "pk": w.service.pk})
+SAMPLES["api-v1:verification_verify"] = Sample(lambda w: {"kind": "service", "id": w.service.pk})
+SAMPLES["api-v1:proposal_create"] = Sample(
+    data={"kind": "service", "id": "00000000-0000-4000-8000-000000000000", "changes": {}},
+    json=True,
+)
+for _name, _key, _data, _json in (
+    ("verification:accept", "pk", {}, False),
+    ("verification:reject", "pk", {"reason": "Tidak tepat."}, False),
+    ("api-v1:proposal_accept", "id", {}, False),
+    ("api-v1:proposal_reject", "id", {"reason": "Tidak tepat."}, True),
+):
+    SAMPLES[_name] = Sample(  # a fresh proposal each time, with a value not yet used
+        lambda w, key=_key: {
+            key: w.organisation.change_proposals.create(
+                changes={"description_ms": f"Baharu {w.organisation.change_proposals.count()}"}
+            ).pk
+        },
+        data=_data,
+        json=_json,
+    )
 
 
 def _outreach_activity(w: World) -> dict[str, Any]:

@@ -29,6 +29,7 @@ def _register() -> None:
 
     api.add_router("/", search_router, tags=["search"])
     api.add_router("/auth/", "direktori.accounts.api.router", tags=["auth"])
+    api.add_router("/", "direktori.verification.api.router", tags=["verification"])
     api.add_router("/", "direktori.members.api.router", tags=["members"])
     api.add_router("/", "direktori.outreach.api.router", tags=["outreach"])
 
