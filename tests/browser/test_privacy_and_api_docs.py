@@ -8,8 +8,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
-from tests.browser.conftest import PageProblems
-from tests.browser.test_smoke import BLOCKING_IMPACTS, _axe_report
+from .conftest import PageProblems
+from .test_smoke import BLOCKING_IMPACTS, _axe_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
