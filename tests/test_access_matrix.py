@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -189,6 +190,13 @@ SAMPLES["api-v1:proposal_create"] = Sample(
     data={"kind": "service", "id": "00000000-0000-4000-8000-000000000000", "changes": {}},
     json=True,
 )
+
+
+def _fresh_proposal(world: World, *, key: str) -> dict[str, Any]:
+    proposals = world.organisation.change_proposals
+    return {key: proposals.create(changes={"description_ms": f"Baharu {proposals.count()}"}).pk}
+
+
 for _name, _key, _data, _json in (
     ("verification:accept", "pk", {}, False),
     ("verification:reject", "pk", {"reason": "Tidak tepat."}, False),
@@ -196,11 +204,7 @@ for _name, _key, _data, _json in (
     ("api-v1:proposal_reject", "id", {"reason": "Tidak tepat."}, True),
 ):
     SAMPLES[_name] = Sample(  # a fresh proposal each time, with a value not yet used
-        lambda w, key=_key: {
-            key: w.organisation.change_proposals.create(
-                changes={"description_ms": f"Baharu {w.organisation.change_proposals.count()}"}
-            ).pk
-        },
+        partial(_fresh_proposal, key=_key),
         data=_data,
         json=_json,
     )
