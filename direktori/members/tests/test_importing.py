@@ -111,7 +111,7 @@ def test_refuses_an_organisation_that_is_not_a_cbo(register: Register, tmp_path:
     err = io.StringIO()
     with pytest.raises(CommandError):
         call_command("import_members", str(write_csv(tmp_path / "a.csv", [row(ngo)])), stderr=err)
-    assert "row 2, column organisation_id: This organisation is not a CBO." in err.getvalue()
+    assert "row 2, column organisation_id: Organisasi ini bukan CBO." in err.getvalue()
 
 
 def test_dry_run_saves_nothing(register: Register, tmp_path: Path) -> None:

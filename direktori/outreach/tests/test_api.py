@@ -69,7 +69,7 @@ def test_identifying_text_and_a_far_locality_are_refused(place: Place) -> None:
     assert response.status_code == 400
     assert "MyKad" in " ".join(response.json()["errors"]["description"])
     response = _post(place.member, _payload(place, description="hubungi 019-8765432"))
-    assert "phone" in " ".join(response.json()["errors"]["description"])
+    assert "telefon" in " ".join(response.json()["errors"]["description"])
     response = _post(place.member, _payload(place, locality="10_1"))
     assert "locality" in response.json()["errors"]
     assert not Activity.objects.exists()

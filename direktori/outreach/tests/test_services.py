@@ -57,7 +57,7 @@ def test_an_officer_records_for_cbos_in_their_district_only(place: Place) -> Non
     ("description", "word"),
     [
         ("Lawatan ke rumah Puan A, IC 800101-10-5566", "MyKad"),
-        ("Hubungi anaknya di 012-3456789", "phone"),
+        ("Hubungi anaknya di 012-3456789", "telefon"),
     ],
 )
 def test_identifying_numbers_are_refused(place: Place, description: str, word: str) -> None:

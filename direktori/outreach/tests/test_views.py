@@ -62,7 +62,7 @@ def test_identifying_text_and_a_far_locality_are_refused(
     )
     assert "MyKad" in " ".join(response.context["form"].errors["description"])
     response = client.post(reverse("outreach:create"), form_data(description="tel 0123456789"))
-    assert "phone" in " ".join(response.context["form"].errors["description"])
+    assert "telefon" in " ".join(response.context["form"].errors["description"])
     far = Area.objects.get(code="10_1")
     response = client.post(reverse("outreach:create"), form_data(locality=str(far.pk)))
     assert "locality" in response.context["form"].errors
