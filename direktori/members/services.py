@@ -77,6 +77,7 @@ def membership_appoint(*, appointment: Appointment, actor: Any = None) -> tuple[
             setattr(person, name, value)
         person.full_clean(validate_unique=False)
         person.save()
+        person_link_account(person=person)
         membership = Membership.objects.filter(person=person, cbo=appointment.cbo).first()
         if membership is None:
             membership = Membership(person=person, cbo=appointment.cbo)
@@ -174,3 +175,19 @@ def person_update_contact(
 def _area_of(person: Person) -> Any:
     membership = person.memberships.select_related("cbo__area").first()
     return membership.cbo.area if membership else None
+
+
+def person_link_account(*, person: Person) -> bool:
+    """Links the register's person to the account with the same mobile number, when neither is
+    linked yet: the number is what both an appointment list and an account know of a volunteer.
+    Returns whether a link was made."""
+    from direktori.accounts.models import User
+
+    if person.user_id is not None or not person.phone:
+        return False
+    account = User.objects.filter(phone=person.phone, person__isnull=True).first()
+    if account is None:
+        return False
+    person.user = account
+    person.save(update_fields=["user"])
+    return True

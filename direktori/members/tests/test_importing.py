@@ -184,3 +184,25 @@ def test_cbo_users_may_not_import(register: Register) -> None:
     assert (
         signed_in(Client(), register.chair_user).get(reverse("members:import")).status_code == 404
     )
+
+
+def test_people_and_accounts_with_the_same_mobile_number_are_linked(reference_areas: None) -> None:
+    """Either order: the account first (import links it) or the person first (the new account
+    links itself), so a volunteer's own page works without anyone linking them by hand."""
+    from direktori.accounts.models import Role
+    from direktori.accounts.testing import account
+    from direktori.directory.tests.factories import OrganizationFactory
+    from direktori.members.models import Person
+    from direktori.members.services import person_link_account
+
+    cbo = OrganizationFactory.create()
+    first = account(Role.CBO_MEMBER, organisation=cbo, phone="013-777 1234")
+    person = Person.objects.create(full_name="Aminah", phone="+60137771234")
+    assert person_link_account(person=person)
+    person.refresh_from_db()
+    assert person.user == first
+    later = Person.objects.create(full_name="Kamal", phone="+60137775678")
+    second = account(Role.CBO_MEMBER, organisation=cbo, phone="013-777 5678")
+    later.refresh_from_db()
+    assert later.user == second
+    assert not person_link_account(person=later)  # already linked: nothing changes
