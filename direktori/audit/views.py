@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any, cast
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from direktori.accounts.models import AccessGrant, User
+from direktori.core.spreadsheets import csv_cell
 
 from . import services
 from .forms import AuditFilterForm, BreakGlassForm
@@ -31,7 +32,6 @@ from .permissions import may_break_glass, may_view_audit
 
 PAGE_SIZE = 50
 #: A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
     "when",
     "username",
@@ -75,12 +75,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "may_break_glass": may_break_glass(request.user),
     }
     return render(request, "audit/log.html", context)
-
-
-def csv_cell(value: Any) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula gets a quote first."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def _csv_rows(events: Iterable[AuditEvent]) -> Iterator[list[str]]:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from direktori.accounts.models import User
 from direktori.audit.models import Action
 from direktori.audit.services import audit_record
-from direktori.audit.views import csv_cell
+from direktori.core.spreadsheets import csv_cell
 
 from . import services
 from .forms import ActivityFilterForm, ActivityForm, PeriodForm

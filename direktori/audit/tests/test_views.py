@@ -7,7 +7,7 @@ from django.urls import reverse
 from direktori.accounts.models import Role
 from direktori.audit.models import Action, AuditEvent
 from direktori.audit.services import audit_record
-from direktori.audit.views import csv_cell
+from direktori.core.spreadsheets import csv_cell
 
 from .conftest import area
 
