@@ -13,6 +13,7 @@ from direktori.directory.demo import (
     demo_admin_ensure,
     demo_directory_seed,
 )
+from direktori.members.demo import demo_register_ensure
 from direktori.search.indexing import refresh_since as search_index_refresh
 
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         password = os.environ.get("DEMO_ADMIN_PASSWORD") or DEMO_ADMIN_DEFAULT_PASSWORD
         demo_admin_ensure(password=password)
         accounts = demo_accounts_ensure(password=password)
+        register = demo_register_ensure()
         self.stdout.write(
             self.style.SUCCESS(
                 _(
@@ -63,4 +65,11 @@ class Command(BaseCommand):
                 )
                 % {"usernames": ", ".join(accounts)}
             )
+        )
+        self.stdout.write(
+            _(
+                "Demo membership register: %(memberships)d fictional members of the demo CBOs, "
+                "%(activities)d outreach activities."
+            )
+            % {"memberships": register.memberships, "activities": register.activities}
         )
