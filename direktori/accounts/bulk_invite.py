@@ -8,11 +8,8 @@ signed, time-limited token in the form (`dump`/`load`), bound to the officer who
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +20,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from direktori.core.spreadsheets import read_upload
 from direktori.directory import phones
 from direktori.directory.models import Organization
 
@@ -33,7 +31,6 @@ COLUMNS = ("username", "full_name", "phone", "email", "role", "organisation_id")
 REQUIRED = ("username", "full_name", "role", "organisation_id")
 CBO_ROLES = (Role.CBO_MEMBER.value, Role.CBO_CHAIR.value)
 MAX_ROWS = 500
-MAX_BYTES = 2 * 1024 * 1024
 PREVIEW_SALT = "direktori.accounts.bulk_invite"
 PREVIEW_MAX_AGE = 30 * 60
 #: Where the model's field errors are reported, as columns of the file.
@@ -88,56 +85,7 @@ class Refused(Exception):
 def read(upload: Any) -> list[Row]:
     """The rows of an uploaded CSV or XLSX file. Raises ValidationError when the file as a whole
     cannot be used (unreadable, too large, columns missing)."""
-    if upload.size > MAX_BYTES:
-        raise ValidationError(_("The file is larger than 2 MB. Split it into smaller files."))
-    data = upload.read()
-    if data.startswith(b"PK\x03\x04"):
-        table = _xlsx_table(data)
-    elif data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ValidationError(_("Old Excel files (.xls) cannot be read. Save it as XLSX or CSV."))
-    else:
-        table = _csv_table(data)
-    return _rows(table)
-
-
-def _csv_table(data: bytes) -> Iterator[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ValidationError(
-            _("The file is not a CSV file in UTF-8. In Excel, save it as “CSV UTF-8”.")
-        ) from error
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(",;\t", key=first_line.count)
-    return iter(csv.reader(io.StringIO(text), delimiter=delimiter))
-
-
-def _xlsx_table(data: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-        # Read at once (bounded) so that a damaged file fails here, with a readable message.
-        rows = []
-        for values in sheet.iter_rows(values_only=True, max_col=len(COLUMNS) + 10):
-            rows.append([_cell_text(value) for value in values])
-            if len(rows) > MAX_ROWS + 1:
-                break
-        workbook.close()
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise ValidationError(_("The file could not be read as an XLSX spreadsheet.")) from error
-    return iter(rows)
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))  # a phone number typed as a number
-    if isinstance(value, datetime.datetime | datetime.date):
-        return value.isoformat()
-    return str(value)
+    return _rows(read_upload(upload, max_rows=MAX_ROWS, max_columns=len(COLUMNS) + 10))
 
 
 def _rows(table: Iterable[list[str]]) -> list[Row]:

@@ -1,14 +1,88 @@
-"""Writing cells that staff open in spreadsheets (CSV downloads of any app)."""
+"""Spreadsheets staff exchange with the site: reading an uploaded CSV or XLSX file (the bulk
+invitation, appointment lists) and writing cells they open (CSV downloads of any app)."""
 
 from __future__ import annotations
 
+import csv
+import datetime
+import io
+from collections.abc import Iterator
 from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 #: A cell starting with one of these would be read as a formula (CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: The largest upload read at all.
+MAX_BYTES = 2 * 1024 * 1024
+XLSX_SIGNATURE = b"PK\x03\x04"  # a ZIP archive
+XLS_SIGNATURE = b"\xd0\xcf\x11\xe0"  # an OLE compound file: Excel 97-2003
 
 
 def csv_cell(value: Any) -> str:
     """A cell a spreadsheet shows as text: one that would start a formula gets a quote first."""
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def read_upload(upload: Any, *, max_rows: int, max_columns: int) -> Iterator[list[str]]:
+    """The lines of an uploaded file, as `read_table`; refuses a file over MAX_BYTES first."""
+    if upload.size > MAX_BYTES:
+        raise ValidationError(_("The file is larger than 2 MB. Split it into smaller files."))
+    return read_table(upload.read(), max_rows=max_rows, max_columns=max_columns)
+
+
+def read_table(data: bytes, *, max_rows: int, max_columns: int) -> Iterator[list[str]]:
+    """The lines of a CSV or XLSX file (told apart by the XLSX's ZIP signature), each a list of
+    cell texts. Raises ValidationError, with a message for staff, when it cannot be read."""
+    if data.startswith(XLSX_SIGNATURE):
+        return xlsx_table(data, max_rows=max_rows, max_columns=max_columns)
+    if data.startswith(XLS_SIGNATURE):
+        raise ValidationError(_("Old Excel files (.xls) cannot be read. Save it as XLSX or CSV."))
+    return csv_table(data)
+
+
+def csv_table(data: bytes) -> Iterator[list[str]]:
+    """A CSV file in UTF-8 (with or without Excel's BOM), separated by commas, semicolons or
+    tabs, whichever the first line has most of."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            _("The file is not a CSV file in UTF-8. In Excel, save it as “CSV UTF-8”.")
+        ) from error
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first_line.count)
+    return iter(csv.reader(io.StringIO(text), delimiter=delimiter))
+
+
+def xlsx_table(data: bytes, *, max_rows: int, max_columns: int) -> Iterator[list[str]]:
+    """The first sheet of an XLSX file: its first `max_columns` columns, and no more than two
+    lines past the header and `max_rows` (enough for the caller to see the file is too long)."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        # Read at once (bounded) so that a damaged file fails here, with a readable message.
+        rows = []
+        for values in sheet.iter_rows(values_only=True, max_col=max_columns):
+            rows.append([cell_text(value) for value in values])
+            if len(rows) > max_rows + 1:
+                break
+        workbook.close()
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise ValidationError(_("The file could not be read as an XLSX spreadsheet.")) from error
+    return iter(rows)
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a person typed."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # a phone number typed as a number
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return str(value)

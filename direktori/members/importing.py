@@ -3,7 +3,7 @@
 `read` turns a CSV or XLSX file into rows, `check` lists every problem by row and column (or what
 each row will do), `import_all` saves every row or none. Between the web preview and the
 confirmation the rows travel as a signed token bound to the officer (`dump`/`load`), as in
-`direktori.accounts.bulk_invite`, whose file reading this shares.
+`direktori.accounts.bulk_invite`; both read files with `direktori.core.spreadsheets`.
 """
 
 from __future__ import annotations
@@ -20,15 +20,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from direktori.accounts.bulk_invite import (
-    MAX_BYTES,
-    MAX_ROWS,
-    Problem,
-    Refused,
-    Row,
-    _csv_table,
-    _xlsx_table,
-)
+from direktori.accounts.bulk_invite import MAX_ROWS, Problem, Refused, Row
+from direktori.core.spreadsheets import read_upload
 from direktori.directory import phones
 from direktori.directory.models import Organization
 
@@ -67,13 +60,7 @@ class Plan:
 
 
 def read(upload: Any) -> list[Row]:
-    if upload.size > MAX_BYTES:
-        raise ValidationError(_("The file is larger than 2 MB. Split it into smaller files."))
-    data = upload.read()
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ValidationError(_("Old Excel files (.xls) cannot be read. Save it as XLSX or CSV."))
-    table = _xlsx_table(data) if data.startswith(b"PK\x03\x04") else _csv_table(data)
-    return table_rows(table)
+    return table_rows(read_upload(upload, max_rows=MAX_ROWS, max_columns=len(COLUMNS) + 10))
 
 
 def table_rows(table: Iterable[list[str]]) -> list[Row]:
