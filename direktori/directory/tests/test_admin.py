@@ -367,6 +367,9 @@ def test_mark_as_verified_today(
     model: str,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
+    officer = django_user_model.objects.get(username="admin")
+    officer.role, officer.area = "hq_admin", world.areas["MY"]  # verifying needs an officer's area
+    officer.save()
     organizations = [world.organization(f"CBO {n}") for n in range(3)]
     if model == "organization":
         entries: list[Any] = organizations
@@ -384,7 +387,6 @@ def test_mark_as_verified_today(
     if model == "service":  # search favours recently verified entries: the index knows at once
         verified = SearchDocument.objects.filter(verified_on=timezone.localdate())
         assert set(verified.values_list("service_id", flat=True)) == {e.pk for e in chosen}
-    officer = django_user_model.objects.get(username="admin")
     for entry in chosen:
         entry.refresh_from_db()
         assert entry.verified_on == timezone.localdate()
