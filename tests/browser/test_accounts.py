@@ -5,29 +5,21 @@ authenticator from the key on the page, the backup codes, the account page — e
 from __future__ import annotations
 
 import base64
-from typing import Any
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django_otp.oath import totp
 from playwright.sync_api import Page
 
 from direktori.directory.demo import DEMO_ADMIN_DEFAULT_PASSWORD
 
+from .checks import axe_blocking
 from .conftest import DemoSite, PageProblems
 
 pytestmark = pytest.mark.browser
 
-BLOCKING_IMPACTS = {"serious", "critical"}
-
 
 def _axe_problems(page: Page, where: str) -> list[str]:
-    results: Any = Axe().run(page)
-    return [
-        f"{where}: {v['id']} ({v['impact']}): {v['help']}"
-        for v in results.response["violations"]
-        if v.get("impact") in BLOCKING_IMPACTS
-    ]
+    return [f"{where}: {v['id']} ({v['impact']}): {v['help']}" for v in axe_blocking(page)]
 
 
 def _type_into(page: Page, label: str, text: str) -> None:

@@ -5,11 +5,10 @@ directory's pages."""
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
 
+from .checks import axe_blocking, axe_report
 from .conftest import PageProblems
-from .test_smoke import BLOCKING_IMPACTS, _axe_report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,9 +26,8 @@ def test_privacy_notice(
     assert page.locator("html").get_attribute("lang") == language
     assert page.locator("main h1").count() == 1
     assert page.locator("main h2").count() >= 7  # the seven principles, and more
-    violations = Axe().run(page).response["violations"]
-    blocking = [v for v in violations if v["impact"] in BLOCKING_IMPACTS]
-    assert not blocking, _axe_report(blocking)
+    blocking = axe_blocking(page)
+    assert not blocking, axe_report(blocking)
     problems.assert_none()
 
 

@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Browser, Geolocation, Page, expect
 
+from .checks import axe_blocking
 from .conftest import LANGUAGES, MOBILE_VIEWPORT, DemoSite, PageProblems
 
 pytestmark = pytest.mark.browser
@@ -26,7 +26,6 @@ pytestmark = pytest.mark.browser
 SALAK_TINGGI: Geolocation = {"latitude": 2.816, "longitude": 101.733}
 NEAR = "lat=2.816&lon=101.733"
 TILE_HOST = urlsplit(settings.MAP_TILE_URL).netloc
-BLOCKING_IMPACTS = {"serious", "critical"}
 CARD = "#results li.card.result"
 # The checkbox itself is small; its label is the target.
 TOUCH_TARGETS = (
@@ -58,12 +57,10 @@ def _ignore_tile_failures(problems: PageProblems) -> None:
 
 
 def _blocking_axe_violations(page: Page) -> list[str]:
-    violations = Axe().run(page).response["violations"]
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — "
         + "; ".join(", ".join(map(str, node["target"])) for node in v["nodes"][:3])
-        for v in violations
-        if v["impact"] in BLOCKING_IMPACTS
+        for v in axe_blocking(page)
     ]
 
 

@@ -11,13 +11,12 @@ runs, and the test fails with the list of all that failed.
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Locator, Page, expect
 
+from .checks import Findings, axe_blocking, axe_report, fits, page_widths
 from .conftest import LANGUAGES, MOBILE_VIEWPORT, DemoSite, PageProblems
 
 pytestmark = pytest.mark.browser
@@ -34,25 +33,9 @@ PAGES = (
 )
 # Keyboard and small-screen checks: one test each, over both languages (seeding is the slow part).
 PAGES_FOR_LAYOUT = [(name, language) for name in ("home", "service") for language in LANGUAGES]
-BLOCKING_IMPACTS = {"serious", "critical"}
 OTHER = {"ms": "en", "en": "ms"}
 SEARCH_BOX = "main form[role=search] input[name=q]"
 MOBILE_WIDTH = MOBILE_VIEWPORT["width"]
-
-
-class Findings:
-    """Failed checks of one test, reported together."""
-
-    def __init__(self, where: str) -> None:
-        self.where = where
-        self.failures: list[str] = []
-
-    def check(self, ok: object, message: str) -> None:
-        if not ok:
-            self.failures.append(message)
-
-    def assert_none(self) -> None:
-        assert not self.failures, f"{self.where}:\n- " + "\n- ".join(self.failures)
 
 
 def _expected_status(name: str) -> int:
@@ -76,22 +59,6 @@ def _path_and_query(url: str) -> str:
 
 def _html_lang(page: Page) -> str | None:
     return page.locator("html").get_attribute("lang")
-
-
-def _axe_report(violations: list[dict[str, Any]]) -> str:
-    lines = []
-    for violation in violations:
-        lines.append(
-            f"{violation['id']} ({violation['impact']}): {violation['help']}"
-            f" [{violation['helpUrl']}]"
-        )
-        for node in violation["nodes"]:
-            lines.append(f"    selector: {', '.join(map(str, node['target']))}")
-            lines.append(f"    html:     {node['html'][:240]}")
-            summary = " ".join(node.get("failureSummary", "").split())
-            if summary:
-                lines.append(f"    why:      {summary}")
-    return "\n".join(lines)
 
 
 def _skip_link_text(page: Page) -> str:
@@ -150,10 +117,9 @@ def test_public_page(
     headings = page.locator("main h1").count()
     findings.check(headings == 1, f"{headings} <h1> in <main>, expected 1")
 
-    results = Axe().run(page)
-    blocking = [v for v in results.response["violations"] if v["impact"] in BLOCKING_IMPACTS]
+    blocking = axe_blocking(page)
     findings.check(
-        not blocking, "axe-core: serious or critical violations:\n" + _axe_report(blocking)
+        not blocking, "axe-core: serious or critical violations:\n" + axe_report(blocking)
     )
     if name == "home":
         _check_site_icon(page, findings)
@@ -298,27 +264,9 @@ def test_no_horizontal_scroll_on_a_small_phone(
     findings = Findings("360 × 740 viewport")
     for name, language in PAGES_FOR_LAYOUT:
         _open(page, problems, demo, name, language)
-        page.evaluate("() => document.fonts.ready.then(() => true)")
-        # On a phone, a page wider than the screen either scrolls sideways or makes the browser
-        # zoom out (the layout viewport grows): both show as a width over 360 px.
-        widths = page.evaluate(
-            """(width) => ({
-                viewport: window.innerWidth,  // grows when the browser zooms out
-                document: document.documentElement.scrollWidth,
-                body: document.body.scrollWidth,
-                wider: [...document.querySelectorAll("body *")]
-                    .filter(e => e.getBoundingClientRect().right > width + 1
-                        || (e.scrollWidth > e.clientWidth + 1
-                            && getComputedStyle(e).overflowX === "visible"))
-                    .slice(0, 5)
-                    .map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
-                        + (typeof e.className === "string" && e.className.trim()
-                            ? "." + e.className.trim().split(/\\s+/).join(".") : "")),
-            })""",
-            MOBILE_WIDTH,
-        )
+        widths = page_widths(page, MOBILE_WIDTH)
         findings.check(
-            max(widths["viewport"], widths["document"], widths["body"]) <= MOBILE_WIDTH,
+            fits(widths, MOBILE_WIDTH),
             f"{name} ({demo.paths[name][language]}) is wider than {MOBILE_WIDTH} px: {widths}",
         )
     findings.check(not problems.report(), problems.report())
