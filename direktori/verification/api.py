@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from direktori.accounts.api_auth import BearerToken
 from direktori.accounts.models import Role, User
@@ -26,6 +26,8 @@ from .views import verifiable_entry
 router = Router(auth=BearerToken())
 
 Kind = Literal["organization", "service"]
+QUEUE_DEFAULT_LIMIT = 100
+QUEUE_MAX_LIMIT = 500
 
 
 class ErrorOut(Schema):
@@ -48,7 +50,14 @@ class EntryOut(Schema):
 
 class QueueOut(Schema):
     count: int = Field(..., description="All overdue entries in the caller's area")
-    results: list[EntryOut] = Field(..., description="Never verified first, then the oldest")
+    results: list[EntryOut] = Field(
+        ..., description="Never verified first, then the oldest: `limit` from `offset`"
+    )
+
+
+class QueuePage(Schema):
+    limit: int = Field(QUEUE_DEFAULT_LIMIT, ge=1, le=QUEUE_MAX_LIMIT)
+    offset: int = Field(0, ge=0)
 
 
 class VerifiedOut(Schema):
@@ -134,18 +143,21 @@ def _proposals(request: HttpRequest) -> Any:
 
 @router.get(
     "/verification/queue",
-    response={200: QueueOut, 404: ErrorOut},
+    response={200: QueueOut, 400: ErrorOut, 404: ErrorOut},
     summary="Entries to re-verify",
     description="Officers: the active entries in their area never verified or verified more "
-    "than 12 months ago (at most 100). Everyone else: 404.",
+    "than 12 months ago, `limit` at a time (100 unless given, at most 500) from `offset`; "
+    "`count` is all of them. Everyone else: 404.",
 )
-def verification_queue(request: HttpRequest) -> Any:
+def verification_queue(request: HttpRequest, paging: Query[QueuePage]) -> Any:
     if not is_officer(request.user):
         return _not_found()
-    entries = selectors.queue(request.user)
+    entries = selectors.OverdueQueue(request.user)
     return {
-        "count": selectors.overdue_count(request.user),
-        "results": [_entry_out(item) for item in entries],
+        "count": entries.count(),
+        "results": [
+            _entry_out(item) for item in entries[paging.offset : paging.offset + paging.limit]
+        ],
     }
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from direktori.accounts.permissions import scope_paths
@@ -52,24 +53,84 @@ class QueueEntry:
         return entry.organization if isinstance(entry, Service) else entry
 
 
-def _oldest_first(entry: Organization | Service) -> tuple[int, datetime.date, str]:
-    return (entry.verified_on is not None, entry.verified_on or datetime.date.min, entry.name)
+class OverdueQueue:
+    """The overdue entries in the officer's area as one list: never verified first, then the
+    oldest, then by name. Countable and sliceable, so `Paginator` pages it; a slice reads only
+    its own rows: the database orders the union of both kinds' keys and cuts the slice, and only
+    those entries are then loaded."""
+
+    def __init__(self, user: Any) -> None:
+        self.user = user
+        self._count: int | None = None
+
+    def count(self) -> int:
+        if self._count is None:
+            self._count = overdue_count(self.user)
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[QueueEntry]:
+        return iter(self[0 : self.count()])
+
+    @overload
+    def __getitem__(self, index: int) -> QueueEntry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[QueueEntry]: ...
+
+    def __getitem__(self, index: int | slice) -> QueueEntry | list[QueueEntry]:
+        if isinstance(index, int):
+            one = self[index : index + 1]
+            if not one:
+                raise IndexError(index)
+            return one[0]
+        if index.step not in (None, 1):
+            raise TypeError("OverdueQueue takes no step")
+        start, stop = index.start or 0, index.stop
+        if start < 0 or (stop is not None and stop < 0):
+            raise ValueError("OverdueQueue takes no negative indices")
+        keys = _queue_keys(overdue_organisations(self.user), "organization").union(
+            _queue_keys(overdue_services(self.user), "service"), all=True
+        )
+        ordered = keys.order_by("never_verified", "verified_on", "name", "entry_kind", "pk")
+        rows = list(ordered[start:stop])
+        ids: dict[str, list[Any]] = {"organization": [], "service": []}
+        for kind, pk, *_order in rows:
+            ids[kind].append(pk)
+        found: dict[str, dict[Any, Any]] = {
+            "organization": Organization.objects.select_related("area").in_bulk(
+                ids["organization"]
+            ),
+            "service": Service.objects.select_related("organization", "organization__area").in_bulk(
+                ids["service"]
+            ),
+        }
+        return [  # an entry verified or removed since the slice was read is left out
+            QueueEntry(kind, found[kind][pk]) for kind, pk, *_order in rows if pk in found[kind]
+        ]
 
 
-def queue(user: Any, *, limit: int = 100) -> list[QueueEntry]:
-    """The overdue entries in the officer's area: never verified first, then oldest first."""
-    order = (F("verified_on").asc(nulls_first=True), "name", "pk")
-    organisations = overdue_organisations(user).select_related("area").order_by(*order)[:limit]
-    services = (
-        overdue_services(user)
-        .select_related("organization", "organization__area")
-        .order_by(*order)[:limit]
+def _queue_keys(queryset: QuerySet[Any], kind: str) -> QuerySet[Any]:
+    """(kind, pk) of each entry, with the columns the queue is ordered by."""
+    return (
+        queryset.order_by()
+        .annotate(
+            entry_kind=Value(kind, output_field=CharField()),
+            never_verified=Case(
+                When(verified_on__isnull=True, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+        )
+        .values_list("entry_kind", "pk", "never_verified", "verified_on", "name")
     )
-    entries = [QueueEntry("organization", o) for o in organisations] + [
-        QueueEntry("service", s) for s in services
-    ]
-    entries.sort(key=lambda item: _oldest_first(item.entry))
-    return entries[:limit]
+
+
+def queue(user: Any, *, limit: int = 100, offset: int = 0) -> list[QueueEntry]:
+    """Overdue entries `offset` to `offset + limit` of the officer's `OverdueQueue`."""
+    return OverdueQueue(user)[offset : offset + limit]
 
 
 @dataclass

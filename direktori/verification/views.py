@@ -8,8 +8,10 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,6 +26,7 @@ from .models import ChangeProposal
 from .permissions import entries_for_chair, organisations_q, services_q
 
 SORTS = {"district": "district", "share": "share", "-share": "-share"}
+QUEUE_PAGE_SIZE = 50
 
 
 def _officer(request: HttpRequest) -> User:
@@ -56,9 +59,14 @@ def _error_text(error: ValidationError) -> str:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     user = _officer(request)
+    page = Paginator(selectors.OverdueQueue(user), QUEUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     context = {
-        "entries": selectors.queue(user),
-        "overdue": selectors.overdue_count(user),
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number),
+        "entries": page.object_list,
+        "overdue": page.paginator.count,
         "pending": ChangeProposal.objects.visible_to(user).pending().count(),
     }
     return render(request, "verification/queue.html", context)
@@ -76,6 +84,9 @@ def verify(request: HttpRequest, kind: str, pk: Any) -> HttpResponse:
     messages.success(
         request, _("“%(name)s” is marked as verified today.") % {"name": entry.display_name}
     )
+    page = request.POST.get("page", "")
+    if page.isdigit() and page != "1":  # back to the page the officer was working through
+        return redirect(f"{reverse('verification:queue')}?page={page}")
     return redirect("verification:queue")
 
 
