@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "direktori.verification",
     "direktori.members",
     "direktori.outreach",
+    "direktori.training",
 ]
 
 MIDDLEWARE = [

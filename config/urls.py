@@ -19,6 +19,8 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("akaun/audit/", include("direktori.audit.urls")),
     path("akaun/aktiviti/", include("direktori.outreach.urls")),
+    path("akaun/latihan/", include("direktori.training.urls")),
+    path("latihan/", include("direktori.training.check_urls")),
     path("akaun/", include("direktori.members.urls")),
     path("akaun/", include("direktori.verification.urls")),
     path("akaun/", include("direktori.accounts.urls")),

@@ -242,6 +242,81 @@ SAMPLES["api-v1:activity_create"] = Sample(
 )
 
 
+def _training_session(w: World) -> Any:
+    """A Sepang training session on a required topic; with `certificate`, a member of the
+    Sepang CBO (not one of the world's accounts) who attended it and has a certificate."""
+    import datetime
+
+    from direktori.training.models import Topic, TrainingSession
+
+    topic, _created = Topic.objects.get_or_create(
+        code="matrix-topic", defaults={"name_ms": "Topik ujian", "required": True}
+    )
+    session = TrainingSession.objects.create(
+        title="Sesi ujian",
+        starts_on=datetime.date(2026, 1, 10),
+        place="Dewan Orang Ramai Dengkil",
+        district=w.sepang,
+        trainer="Pegawai JKM Sepang",
+        organiser="KPWKM",
+    )
+    session.topics.add(topic)
+    return session
+
+
+def _training_certificate(w: World) -> Any:
+    import datetime
+
+    from direktori.members.models import Membership, Person
+    from direktori.training.models import Attendance, certificate_number_new
+
+    person = Person.objects.create(full_name="Ahli Ujian Matriks")
+    Membership.objects.create(
+        person=person,
+        cbo=w.organisation,
+        role="ahli",
+        appointed_by="KPWKM",
+        appointed_on=datetime.date(2025, 1, 1),
+    )
+    return Attendance.objects.create(
+        session=_training_session(w),
+        person=person,
+        status="attended",
+        certificate_number=certificate_number_new(2026),
+    )
+
+
+def _training_topic(w: World) -> dict[str, Any]:
+    _training_session(w)
+    return {}
+
+
+for _name in ("training:detail", "training:edit", "training:attendance"):
+    SAMPLES[_name] = Sample(lambda w: {"pk": _training_session(w).pk})
+SAMPLES["training:person"] = Sample(lambda w: {"pk": _training_certificate(w).person_id})
+for _name in ("training:certificate", "certificates:check"):
+    SAMPLES[_name] = Sample(lambda w: {"number": _training_certificate(w).certificate_number})
+SAMPLES["api-v1:training_session_detail"] = Sample(
+    lambda w: {"session_id": _training_session(w).pk}
+)
+SAMPLES["api-v1:training_attendance_record"] = Sample(
+    lambda w: {"session_id": _training_session(w).pk}, data={"attendance": []}, json=True
+)
+SAMPLES["api-v1:training_session_create"] = Sample(
+    _training_topic,
+    data={
+        "title": "Asas perlindungan kanak-kanak",
+        "starts_on": "2026-12-05",
+        "place": "Dewan Orang Ramai Salak Tinggi",
+        "district": "10_7",
+        "topics": ["matrix-topic"],
+        "trainer": "Pegawai JKM Sepang",
+        "organiser": "KPWKM",
+    },
+    json=True,
+)
+
+
 def detail_kwargs(name: str, world: World) -> dict[str, Any] | None:
     """URL arguments for HSDS detail routes that have no sample: the first record's id."""
     from direktori.directory.models import ServiceAtLocation, Taxonomy, TaxonomyTerm

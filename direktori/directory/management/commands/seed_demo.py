@@ -15,6 +15,7 @@ from direktori.directory.demo import (
 )
 from direktori.members.demo import demo_register_ensure
 from direktori.search.indexing import refresh_since as search_index_refresh
+from direktori.training.demo import demo_training_ensure
 
 
 class Command(BaseCommand):
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         demo_admin_ensure(password=password)
         accounts = demo_accounts_ensure(password=password)
         register = demo_register_ensure()
+        training = demo_training_ensure()
         self.stdout.write(
             self.style.SUCCESS(
                 _(
@@ -72,4 +74,8 @@ class Command(BaseCommand):
                 "%(activities)d outreach activities."
             )
             % {"memberships": register.memberships, "activities": register.activities}
+        )
+        self.stdout.write(
+            _("Demo Programme Pemerkasaan: %(sessions)d sessions, %(certificates)d certificates.")
+            % {"sessions": training.sessions, "certificates": training.certificates}
         )
