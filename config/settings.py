@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "direktori.members",
     "direktori.outreach",
     "direktori.training",
+    "direktori.referrals",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +187,19 @@ else:
         }
     }
 DEFAULT_FROM_EMAIL = os.environ.get("DIREKTORI_FROM_EMAIL", "Direktori CBO <noreply@localhost>")
+# Referrals (docs/security.md "Referrals"): acknowledgement targets by urgency, the states whose
+# weekend is Friday and Saturday (DOSM codes: Kedah, Kelantan, Terengganu), how long personal
+# details are kept after a referral ends, and the SMS/WhatsApp provider (a dotted path).
+REFERRAL_TARGETS = {
+    "immediate": {"hours": 1},
+    "urgent": {"working_days": 1},
+    "routine": {"working_days": 5},
+}
+REFERRAL_FRIDAY_WEEKEND_STATES = env_list("DIREKTORI_FRIDAY_WEEKEND_STATES", "2,3,11")
+REFERRAL_RETENTION_DAYS = int(os.environ.get("DIREKTORI_REFERRAL_RETENTION_DAYS", "365"))
+DIREKTORI_SMS_BACKEND = os.environ.get(
+    "DIREKTORI_SMS_BACKEND", "direktori.referrals.notifications.ConsoleSmsProvider"
+)
 API_TOKEN_LIFETIME_SECONDS = int(os.environ.get("DIREKTORI_API_TOKEN_SECONDS", str(3600)))
 OTP_TOTP_ISSUER = "Direktori CBO"
 
