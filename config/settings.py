@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "direktori.verification",
     "direktori.members",
     "direktori.outreach",
+    "direktori.stats",
     "direktori.training",
     "direktori.referrals",
 ]
@@ -200,6 +201,12 @@ REFERRAL_RETENTION_DAYS = int(os.environ.get("DIREKTORI_REFERRAL_RETENTION_DAYS"
 DIREKTORI_SMS_BACKEND = os.environ.get(
     "DIREKTORI_SMS_BACKEND", "direktori.referrals.notifications.ConsoleSmsProvider"
 )
+# Statistics (docs/statistics.md): counts from 1 to the threshold − 1 are hidden from the public;
+# the API reads the roll-ups (0: straight from the records, to check them or compare speed).
+STATISTICS_SUPPRESSION_THRESHOLD = int(os.environ.get("DIREKTORI_STATISTICS_THRESHOLD", "5"))
+STATISTICS_ROLLUPS = os.environ.get("DIREKTORI_STATISTICS_ROLLUPS", "1") != "0"
+# How long a public table (its hidden cells worked out) is kept in the cache; 0: never kept.
+STATISTICS_CACHE_SECONDS = int(os.environ.get("DIREKTORI_STATISTICS_CACHE_SECONDS", "3600"))
 API_TOKEN_LIFETIME_SECONDS = int(os.environ.get("DIREKTORI_API_TOKEN_SECONDS", str(3600)))
 OTP_TOTP_ISSUER = "Direktori CBO"
 

@@ -172,6 +172,7 @@ SAMPLES: dict[str, Sample] = {
     "api-v1:token_create": Sample(data={"username": "nobody", "password": "wrong"}, json=True),
     "members:cbo_members": Sample(lambda w: {"pk": w.organisation.pk}),
     "api-v1:cbo_members_list": Sample(lambda w: {"cbo_id": w.organisation.pk}),
+    "api-v1:statistics": Sample(data={"category": "child_protection"}),
 }
 for _name in (
     "manage_detail",

@@ -32,6 +32,7 @@ def _register() -> None:
     api.add_router("/", "direktori.verification.api.router", tags=["verification"])
     api.add_router("/", "direktori.members.api.router", tags=["members"])
     api.add_router("/", "direktori.outreach.api.router", tags=["outreach"])
+    api.add_router("/", "direktori.stats.api.router", tags=["statistics"])
     api.add_router("/", "direktori.training.api.router", tags=["training"])
 
 

@@ -1,0 +1,207 @@
+"""Reading statistics: one category over one range, as a total and rows by state, district or
+month, exact or with disclosure control (docs/statistics.md). The API and the dashboard pages
+call `statistics`.
+
+Figures come from the roll-ups (`STATISTICS_ROLLUPS`, on by default) or, for checking them and
+for the benchmark's comparison, straight from the records; both give the same sums.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Literal
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
+from django.utils.translation import gettext as _
+
+from . import disclosure, places
+from .disclosure import WHOLE, Cell, is_unallocated, unallocated
+from .models import StatisticImport, StatisticRecord, StatisticRollup
+from .places import Place, Tree
+
+type GroupBy = Literal["", "state", "district", "month"]
+GROUPINGS = ("state", "district", "month")
+
+
+@dataclass(frozen=True)
+class StatisticsQuery:
+    category: str
+    start: datetime.date | None  # None: from the first figure
+    end: datetime.date | None  # None: to the last figure
+    area: Place  # the country, a state or a district
+    group_by: GroupBy = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str  # DOSM code, `<code>:unallocated`, `YYYY-MM` or `YYYY-MM..YYYY-MM`
+    name: str
+    count: int | None  # None when suppressed
+    suppressed: bool
+
+
+@dataclass(frozen=True)
+class Statistics:
+    total: int | None
+    suppressed: bool
+    rows: list[Row]
+    exact: bool
+
+
+def threshold() -> int:
+    """Counts from 1 to threshold − 1 are hidden from the public."""
+    return int(getattr(settings, "STATISTICS_SUPPRESSION_THRESHOLD", 5))
+
+
+def period_key(start: datetime.date, end: datetime.date) -> str:
+    """The month of a figure, or the months of a longer period ("2023-04..2023-06")."""
+    first, last = f"{start:%Y-%m}", f"{end:%Y-%m}"
+    return first if first == last else f"{first}..{last}"
+
+
+def statistics(query: StatisticsQuery, *, exact: bool) -> Statistics:
+    """Exact counts, or the public view: with `exact` False, every query of this category and
+    range hides the same cells of one table, whatever its area and grouping."""
+    tree = places.tree()
+    if exact:
+        values, _relations = disclosure.table(figure_sums(query, tree, _needed(query, tree)), tree)
+        hidden: set[Cell] = set()
+    else:
+        values, hidden = protected_table(query, tree)
+    cells = _row_cells(query, tree, values)
+    total = (query.area.code, WHOLE)
+    return Statistics(
+        total=None if total in hidden else values.get(total, 0),
+        suppressed=total in hidden,
+        rows=[
+            Row(
+                key=cell[0] if cell[1] == WHOLE else cell[1],
+                name=_name(cell, tree),
+                count=None if cell in hidden else values[cell],
+                suppressed=cell in hidden,
+            )
+            for cell in cells
+        ],
+        exact=exact,
+    )
+
+
+def protected_table(query: StatisticsQuery, tree: Tree) -> tuple[dict[Cell, int], set[Cell]]:
+    """Every cell of the category and range, and those hidden from the public; remembered in
+    Django's cache for STATISTICS_CACHE_SECONDS (any import makes a new key)."""
+    key = ":".join(
+        [
+            "statistics-protected",
+            query.category,
+            str(query.start),
+            str(query.end),
+            str(threshold()),
+            _data_version(),
+        ]
+    )
+    seconds = int(getattr(settings, "STATISTICS_CACHE_SECONDS", 3600))
+    found = cache.get(key) if seconds > 0 else None
+    if found is None:
+        whole = StatisticsQuery(query.category, query.start, query.end, tree.country)
+        values, relations = disclosure.table(figure_sums(whole, tree, None), tree)
+        found = (values, disclosure.suppress(values, relations, threshold()))
+        if seconds > 0:
+            cache.set(key, found, seconds)
+    return found
+
+
+def _data_version() -> str:
+    imports = StatisticImport.objects.aggregate(latest=Max("imported_at"), count=Count("pk"))
+    return f"{imports['count']}-{imports['latest'] and imports['latest'].timestamp()}"
+
+
+def figure_sums(
+    query: StatisticsQuery, tree: Tree, codes: set[str] | None
+) -> dict[tuple[str, str], int]:
+    """(area code, period key) → the figures of that area and everything below it, for the areas
+    in `codes` (all when None)."""
+    if getattr(settings, "STATISTICS_ROLLUPS", True):
+        return _sums_from_rollups(query, tree, codes)
+    return _sums_from_records(query, tree, codes)
+
+
+def _sums_from_rollups(
+    query: StatisticsQuery, tree: Tree, codes: set[str] | None
+) -> dict[tuple[str, str], int]:
+    rows = StatisticRollup.objects.of_category(query.category).inside(query.start, query.end)
+    if codes is not None:
+        rows = rows.filter(area_id__in=[tree.by_code[code].id for code in codes])
+    sums: dict[tuple[str, str], int] = defaultdict(int)
+    keys: dict[tuple[datetime.date, datetime.date], str] = {}
+    for area_id, start, end, count in rows.values_list(
+        "area_id", "period_start", "period_end", "count"
+    ):
+        key = keys.get((start, end)) or keys.setdefault((start, end), period_key(start, end))
+        sums[(tree.by_id[area_id].code, key)] += count
+    return dict(sums)
+
+
+def _sums_from_records(
+    query: StatisticsQuery, tree: Tree, codes: set[str] | None
+) -> dict[tuple[str, str], int]:
+    """The same sums without the roll-ups: every record inside the range, summed up the tree."""
+    rows = StatisticRecord.objects.of_category(query.category).inside(query.start, query.end)
+    if codes is not None:
+        below = [p.id for p in tree.by_code.values() if query.area.code in tree.lineage(p.code)]
+        rows = rows.filter(area_id__in=below)
+    grouped = rows.values("area_id", "period_start", "period_end").annotate(total=Sum("count"))
+    sums: dict[tuple[str, str], int] = defaultdict(int)
+    for area_id, start, end, total in grouped.order_by().values_list(
+        "area_id", "period_start", "period_end", "total"
+    ):
+        key = period_key(start, end)
+        for code in tree.lineage(tree.by_id[area_id].code):
+            if codes is None or code in codes:
+                sums[(code, key)] += total
+    return dict(sums)
+
+
+def _needed(query: StatisticsQuery, tree: Tree) -> set[str]:
+    """The areas whose sums an exact answer needs: the area, and the areas of its rows."""
+    code = query.area.code
+    if query.group_by == "state" or (query.group_by == "district" and query.area.kind == "state"):
+        return {code, *tree.children.get(code, [])}
+    if query.group_by == "district" and query.area.kind == "country":
+        return set(tree.by_code)
+    return {code}
+
+
+def _row_cells(query: StatisticsQuery, tree: Tree, values: dict[Cell, int]) -> list[Cell]:
+    code = query.area.code
+    if query.group_by == "month":
+        return sorted(cell for cell in values if cell[0] == code and cell[1] != WHOLE)
+    if query.group_by == "" or query.area.kind == "district":
+        return [(code, WHOLE)] if query.group_by else []
+    if query.group_by == "state" and query.area.kind == "state":
+        return [(code, WHOLE)]
+    if query.group_by == "district" and query.area.kind == "country":
+        nodes = [
+            node
+            for state in tree.children.get(code, [])
+            for node in [*tree.children.get(state, []), unallocated(state)]
+        ]
+    else:
+        nodes = list(tree.children.get(code, []))
+    nodes.append(unallocated(code))
+    return [(node, WHOLE) for node in nodes if (node, WHOLE) in values]
+
+
+def _name(cell: Cell, tree: Tree) -> str:
+    node, key = cell
+    if key != WHOLE:
+        return key
+    if not is_unallocated(node):
+        return tree.by_code[node].label
+    area = tree.by_code[node.removesuffix(disclosure.UNALLOCATED)]
+    if area.kind == "country":
+        return _("Not allocated to a state")
+    return _("%(state)s, not allocated to a district") % {"state": area.label}
