@@ -1,6 +1,6 @@
 """Reading statistics: one category over one range, as a total and rows by state, district or
 month, exact or with disclosure control (docs/statistics.md). The API and the dashboard pages
-call `statistics`.
+call `statistics` for official figures and `referral_counts` for referrals made through the site.
 
 Figures come from the roll-ups (`STATISTICS_ROLLUPS`, on by default) or, for checking them and
 for the benchmark's comparison, straight from the records; both give the same sums.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -64,14 +65,38 @@ def period_key(start: datetime.date, end: datetime.date) -> str:
 
 
 def statistics(query: StatisticsQuery, *, exact: bool) -> Statistics:
-    """Exact counts, or the public view: with `exact` False, every query of this category and
-    range hides the same cells of one table, whatever its area and grouping."""
+    """Official figures, exact or as the public sees them: with `exact` False, every query of
+    this category and range hides the same cells of one table, whatever its area and grouping."""
+    return _answer(query, exact, OFFICIAL)
+
+
+def referral_counts(query: StatisticsQuery, *, exact: bool) -> Statistics:
+    """Referrals made through this site (issue 8, item 2), in the same shape and under the same
+    disclosure control as `statistics`, and never added to official figures: counted in the
+    district they are with now, in the month they were made, under the category their target
+    group counts in (`referrals.models.STATISTICS_CATEGORY`; none for `destitute`). Referrals
+    their reporter withdrew are not counted. Reads only `Referral.objects.counts()` (target
+    group × district × month), the columns kept through anonymisation, never a referral."""
+    return _answer(query, exact, REFERRALS)
+
+
+type Sums = Callable[[StatisticsQuery, Tree, set[str] | None], dict[tuple[str, str], int]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    sums: Sums
+    version: Callable[[], str]
+
+
+def _answer(query: StatisticsQuery, exact: bool, kind: Kind) -> Statistics:
     tree = places.tree()
     if exact:
-        values, _relations = disclosure.table(figure_sums(query, tree, _needed(query, tree)), tree)
+        values, _relations = disclosure.table(kind.sums(query, tree, _needed(query, tree)), tree)
         hidden: set[Cell] = set()
     else:
-        values, hidden = protected_table(query, tree)
+        values, hidden = protected_table(query, tree, kind)
     cells = _row_cells(query, tree, values)
     total = (query.area.code, WHOLE)
     return Statistics(
@@ -90,33 +115,70 @@ def statistics(query: StatisticsQuery, *, exact: bool) -> Statistics:
     )
 
 
-def protected_table(query: StatisticsQuery, tree: Tree) -> tuple[dict[Cell, int], set[Cell]]:
+def protected_table(
+    query: StatisticsQuery, tree: Tree, kind: Kind
+) -> tuple[dict[Cell, int], set[Cell]]:
     """Every cell of the category and range, and those hidden from the public; remembered in
-    Django's cache for STATISTICS_CACHE_SECONDS (any import makes a new key)."""
+    Django's cache for STATISTICS_CACHE_SECONDS (any change of the figures makes a new key)."""
     key = ":".join(
         [
             "statistics-protected",
+            kind.name,
             query.category,
             str(query.start),
             str(query.end),
             str(threshold()),
-            _data_version(),
+            kind.version(),
         ]
     )
     seconds = int(getattr(settings, "STATISTICS_CACHE_SECONDS", 3600))
     found = cache.get(key) if seconds > 0 else None
     if found is None:
         whole = StatisticsQuery(query.category, query.start, query.end, tree.country)
-        values, relations = disclosure.table(figure_sums(whole, tree, None), tree)
+        values, relations = disclosure.table(kind.sums(whole, tree, None), tree)
         found = (values, disclosure.suppress(values, relations, threshold()))
         if seconds > 0:
             cache.set(key, found, seconds)
     return found
 
 
-def _data_version() -> str:
+def _imports_version() -> str:
     imports = StatisticImport.objects.aggregate(latest=Max("imported_at"), count=Count("pk"))
     return f"{imports['count']}-{imports['latest'] and imports['latest'].timestamp()}"
+
+
+def _referrals_version() -> str:
+    from direktori.referrals.models import Referral
+
+    found = Referral.objects.aggregate(latest=Max("updated_at"), count=Count("pk"))
+    return f"{found['count']}-{found['latest'] and found['latest'].timestamp()}"
+
+
+def referral_sums(
+    query: StatisticsQuery, tree: Tree, codes: set[str] | None
+) -> dict[tuple[str, str], int]:
+    """(area code, month) → referrals of the category in that area and below it."""
+    from direktori.referrals.models import STATISTICS_CATEGORY, Referral, Status
+
+    groups = [
+        group for group, category in STATISTICS_CATEGORY.items() if category == query.category
+    ]
+    rows = Referral.objects.exclude(status=Status.WITHDRAWN).filter(target_group__in=groups)
+    if query.start is not None:
+        rows = rows.filter(created_month__gte=query.start)
+    if query.end is not None:
+        rows = rows.filter(created_month__lte=query.end)
+    sums: dict[tuple[str, str], int] = defaultdict(int)
+    for row in rows.counts():
+        month = row["created_month"]
+        last_day = (month + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+        if query.end is not None and last_day > query.end:
+            continue  # the whole month must lie inside the range
+        key = period_key(month, last_day)
+        for code in tree.lineage(row["district__code"]):
+            if codes is None or code in codes:
+                sums[(code, key)] += row["count"]
+    return dict(sums)
 
 
 def figure_sums(
@@ -205,3 +267,7 @@ def _name(cell: Cell, tree: Tree) -> str:
     if area.kind == "country":
         return _("Not allocated to a state")
     return _("%(state)s, not allocated to a district") % {"state": area.label}
+
+
+OFFICIAL = Kind("official", figure_sums, _imports_version)
+REFERRALS = Kind("referrals", referral_sums, _referrals_version)
