@@ -20,7 +20,6 @@ from direktori.directory.reference import stable_id
 from direktori.members.models import Membership, Person
 
 from .models import Attendance, Organiser, Topic, TrainingSession
-from .reference import topics_load_reference
 from .services import certificate_number_unused
 
 SESSIONS = (
@@ -76,7 +75,6 @@ class TrainingSummary:
 def demo_training_ensure() -> TrainingSummary:
     """The demo sessions exist with their registrations and attendance; nothing is changed
     when they already do."""
-    topics_load_reference()
     sepang = Area.objects.get(code="10_7")
     members = (
         Membership.objects.current()

@@ -1,8 +1,8 @@
-"""The pages of the CBO register, verification and outreach as a chair and a district officer see
-them on a small phone, in Malay and English: each answers 200 in the right language with one
-`h1`, fits a 360 px screen, has a clean console and network, and no serious or critical axe-core
-violation. (Signing in itself is tested by keyboard in test_accounts.py; here the session comes
-from the test client, with the second step passed.)"""
+"""The pages of the CBO register, training, verification and outreach as a chair and a district
+officer see them on a small phone, in Malay and English: each answers 200 in the right language
+with one `h1`, fits a 360 px screen, has a clean console and network, and no serious or critical
+axe-core violation. (Signing in itself is tested by keyboard in test_accounts.py; here the
+session comes from the test client, with the second step passed.)"""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page
 
 from direktori.accounts.models import User
 from direktori.accounts.testing import signed_in
+from direktori.training.models import TrainingSession
 
 from .checks import Findings, axe_blocking, axe_report, fits, page_widths
 from .conftest import LANGUAGES, MOBILE_VIEWPORT, DemoSite, PageProblems
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.browser
 WIDTH = MOBILE_VIEWPORT["width"]
 
 #: username → the paths (Malay; English adds /en) that user's role works with. "{cbo}" is the
-#: user's own CBO, or for officers the demo chair's.
+#: demo chair's CBO, "{session}" the first demo training session.
 PAGES: dict[str, tuple[str, ...]] = {
     "demo-pengerusi": (
         "/akaun/",
@@ -33,6 +34,9 @@ PAGES: dict[str, tuple[str, ...]] = {
         "/akaun/cadangan/",
         "/akaun/aktiviti/",
         "/akaun/aktiviti/baru/",
+        "/akaun/latihan/",
+        "/akaun/latihan/saya/",
+        "/akaun/latihan/{session}/",
     ),
     "demo-pegawai-daerah": (
         "/akaun/",
@@ -45,6 +49,11 @@ PAGES: dict[str, tuple[str, ...]] = {
         "/akaun/aktiviti/",
         "/akaun/aktiviti/ringkasan/",
         "/akaun/audit/",
+        "/akaun/latihan/",
+        "/akaun/latihan/baru/",
+        "/akaun/latihan/{session}/",
+        "/akaun/latihan/{session}/kehadiran/",
+        "/akaun/latihan/keperluan/",
     ),
 }
 
@@ -75,12 +84,14 @@ def test_signed_in_pages_on_a_phone_in_both_languages(
 ) -> None:
     user = User.objects.get(username=username)
     cbo = User.objects.get(username="demo-pengerusi").organisation_id
+    session = TrainingSession.objects.order_by("starts_on", "title").values_list("pk", flat=True)[0]
     page = _signed_in_page(browser, demo.base_url, user, problems)
     findings = Findings(f"{username}, {WIDTH} px")
     try:
         for language in LANGUAGES:
             for template in PAGES[username]:
-                path = ("" if language == "ms" else "/en") + template.format(cbo=cbo)
+                prefix = "" if language == "ms" else "/en"
+                path = prefix + template.format(cbo=cbo, session=session)
                 response: Any = page.goto(demo.base_url + path, wait_until="networkidle")
                 findings.check(
                     response is not None and response.status == 200,
