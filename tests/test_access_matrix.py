@@ -193,6 +193,42 @@ SAMPLES["api-v1:proposal_create"] = Sample(
 )
 
 
+def _sepang_referral(w: World) -> dict[str, Any]:
+    """A new referral in Sepang, reported by the world's CBO member."""
+    from direktori.referrals.services import referral_submit
+    from direktori.referrals.submission import Submission
+
+    referral, _created = referral_submit(
+        reporter=w.users[Role.CBO_MEMBER],
+        submission=Submission(
+            target_group="elderly",
+            concern="Warga emas tinggal seorang, tidak makan dua hari.",
+            urgency="urgent",
+            area=w.sepang,
+            consent_given=True,
+            consent_by="subject",
+        ),
+    )
+    return {"id": referral.pk}
+
+
+for _name in ("api-v1:referral_detail", "api-v1:referral_events"):
+    SAMPLES[_name] = Sample(_sepang_referral)
+SAMPLES["api-v1:referral_transition"] = Sample(
+    _sepang_referral, data={"action": "acknowledge"}, json=True
+)
+SAMPLES["api-v1:referral_create"] = Sample(
+    data={
+        "target_group": "elderly",
+        "district": "10_7",
+        "urgency": "routine",
+        "summary": "Warga emas tinggal seorang.",
+        "consent": {"given": True, "by": "subject"},
+    },
+    json=True,
+)
+
+
 def _fresh_proposal(world: World, *, key: str) -> dict[str, Any]:
     proposals = world.organisation.change_proposals
     return {key: proposals.create(changes={"description_ms": f"Baharu {proposals.count()}"}).pk}

@@ -34,6 +34,7 @@ def _register() -> None:
     api.add_router("/", "direktori.outreach.api.router", tags=["outreach"])
     api.add_router("/", "direktori.stats.api.router", tags=["statistics"])
     api.add_router("/", "direktori.training.api.router", tags=["training"])
+    api.add_router("/", "direktori.referrals.api.router", tags=["referrals"])
 
 
 _register()
