@@ -247,6 +247,42 @@ for _name, _key, _data, _json in (
     )
 
 
+#: The CBO a member moves to: made once, in Sepang (the move API's sample body names it).
+MOVE_TARGET = "00000000-0000-4000-8000-00000000a0a0"
+
+
+def _sepang_membership(w: World, *, key: str) -> dict[str, Any]:
+    """A new, active membership of the Sepang CBO (each request may end or move one)."""
+    from direktori.directory.models import Organization
+    from direktori.directory.tests.factories import OrganizationFactory
+    from direktori.members.tests.factories import MembershipFactory
+
+    if not Organization.objects.filter(pk=MOVE_TARGET).exists():
+        OrganizationFactory.create(pk=MOVE_TARGET, area=w.sepang)
+    return {key: MembershipFactory.create(cbo=w.organisation).pk}
+
+
+for _name in ("members:reappoint", "members:move", "members:end"):
+    SAMPLES[_name] = Sample(partial(_sepang_membership, key="pk"))
+SAMPLES["members:appoint"] = Sample(lambda w: {"pk": w.organisation.pk})
+SAMPLES["api-v1:cbo_member_appoint"] = Sample(
+    lambda w: {"cbo_id": w.organisation.pk},
+    data={
+        "full_name": "Ahli Matriks",
+        "role": "ahli",
+        "appointed_by": "KPWKM",
+        "appointed_on": "2026-01-05",
+    },
+    json=True,
+)
+SAMPLES["api-v1:membership_end"] = Sample(
+    partial(_sepang_membership, key="membership_id"), data={}, json=True
+)
+SAMPLES["api-v1:membership_move"] = Sample(
+    partial(_sepang_membership, key="membership_id"), data={"cbo": MOVE_TARGET}, json=True
+)
+
+
 def _outreach_activity(w: World) -> dict[str, Any]:
     from django.utils import timezone
 

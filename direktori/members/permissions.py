@@ -3,7 +3,8 @@
 - CBO members and chairs: the memberships of their own CBO (`User.organisation`).
 - Officers: the memberships of CBOs in their scope (their area and below, and areas opened to them
   by break the glass).
-- Anyone else, signed in or not: nothing. Importing is for officers, into CBOs of their own area.
+- Anyone else, signed in or not: nothing. Changing the register (importing, appointing, moving,
+  ending) is for officers, in CBOs of their own area.
 """
 
 from __future__ import annotations
@@ -37,5 +38,6 @@ def may_import(user: Any) -> bool:
 
 
 def may_import_into(user: Any, cbo: Any) -> bool:
-    """Into CBOs of the officer's own area only: break the glass opens reading, not loading."""
+    """Loading a list, appointing one person, re-appointing, moving (both CBOs) and ending: into
+    CBOs of the officer's own area only. Break the glass opens reading, not changing."""
     return is_officer(user) and in_scope(user, cbo.area, with_grants=False)

@@ -1,4 +1,6 @@
-"""Writes to the membership register (CONVENTIONS 3): appointing, and a person's own contact."""
+"""Writes to the membership register (CONVENTIONS 3): appointing (from a list or by an officer,
+the same service), ending and moving a membership, and a person's own contact. A term replaced
+or ended is kept as a `MembershipTerm`."""
 
 from __future__ import annotations
 
@@ -6,19 +8,24 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from direktori.accounts.models import User
 from direktori.audit.models import Action
 from direktori.audit.services import audit_record
 from direktori.directory import phones
 from direktori.directory.models import Organization
 
+from . import permissions
 from .models import ConsentSource, Membership, MembershipTerm, Person
 
 TERM_FIELDS = ("role", "appointed_by", "appointed_on", "term_ends_on", "status", "ended_on")
+REASON_MAX_LENGTH = 1000
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,34 @@ class Appointment:
     appointed_on: datetime.date
     term_ends_on: datetime.date | None
     listed_publicly: bool
+    #: The person, when the register already knows who is meant (a re-appointment, a move):
+    #: then neither the phone nor the name is used to find them.
+    person: Person | None = None
+
+
+def known_person_appointment(
+    *,
+    person: Person,
+    cbo: Organization,
+    role: str,
+    appointed_by: str,
+    appointed_on: datetime.date,
+    term_ends_on: datetime.date | None,
+) -> Appointment:
+    """An appointment of someone the register knows, with their contact and consent as they
+    are (a re-appointment, a move)."""
+    return Appointment(
+        cbo=cbo,
+        full_name=person.full_name,
+        phone=person.phone,
+        email=person.email,
+        role=role,
+        appointed_by=appointed_by,
+        appointed_on=appointed_on,
+        term_ends_on=term_ends_on,
+        listed_publicly=person.listed_publicly,
+        person=person,
+    )
 
 
 def person_match(*, phone: str, full_name: str, cbo: Organization) -> Person | None:
@@ -45,11 +80,17 @@ def person_match(*, phone: str, full_name: str, cbo: Organization) -> Person | N
     return Person.objects.filter(full_name__iexact=full_name.strip(), memberships__cbo=cbo).first()
 
 
-def appointment_outcome(appointment: Appointment) -> str:
-    """What saving the appointment would do: "created", "updated" or "unchanged"."""
-    person = person_match(
+def _person_of(appointment: Appointment) -> Person | None:
+    if appointment.person is not None:
+        return appointment.person
+    return person_match(
         phone=appointment.phone, full_name=appointment.full_name, cbo=appointment.cbo
     )
+
+
+def appointment_outcome(appointment: Appointment) -> str:
+    """What saving the appointment would do: "created", "updated" or "unchanged"."""
+    person = _person_of(appointment)
     if person is None:
         return "created"
     membership = Membership.objects.filter(person=person, cbo=appointment.cbo).first()
@@ -65,14 +106,10 @@ def membership_appoint(*, appointment: Appointment, actor: Any = None) -> tuple[
     """Appoints (or re-appoints) the person; returns the membership and the outcome."""
     outcome = appointment_outcome(appointment)
     if outcome == "unchanged":
-        person = person_match(
-            phone=appointment.phone, full_name=appointment.full_name, cbo=appointment.cbo
-        )
+        person = _person_of(appointment)
         return Membership.objects.get(person=person, cbo=appointment.cbo), outcome
     with transaction.atomic():
-        person = person_match(
-            phone=appointment.phone, full_name=appointment.full_name, cbo=appointment.cbo
-        ) or Person(full_name=appointment.full_name.strip())
+        person = _person_of(appointment) or Person(full_name=appointment.full_name.strip())
         for name, value in _person_changes(person, appointment).items():
             setattr(person, name, value)
         person.full_clean(validate_unique=False)
@@ -82,9 +119,7 @@ def membership_appoint(*, appointment: Appointment, actor: Any = None) -> tuple[
         if membership is None:
             membership = Membership(person=person, cbo=appointment.cbo)
         elif _term_changes(membership, appointment):
-            MembershipTerm.objects.create(
-                membership=membership, **{name: getattr(membership, name) for name in TERM_FIELDS}
-            )
+            _keep_term(membership)
         changed = _term_changes(membership, appointment) if membership.pk else {}
         for name, value in _term_values(appointment).items():
             setattr(membership, name, value)
@@ -98,6 +133,120 @@ def membership_appoint(*, appointment: Appointment, actor: Any = None) -> tuple[
             detail={"fields": sorted(changed), "role": appointment.role},
         )
     return membership, outcome
+
+
+def _keep_term(membership: Membership) -> None:
+    """Keeps the membership's term as it stands in its history, once: ending it keeps the ended
+    term already, so re-appointing after an end adds nothing."""
+    term = {name: getattr(membership, name) for name in TERM_FIELDS}
+    if not membership.terms.filter(**term).exists():
+        MembershipTerm.objects.create(membership=membership, **term)
+
+
+def membership_end(
+    *,
+    membership: Membership,
+    ended_on: datetime.date,
+    actor: User,
+    reason: str = "",
+    request: HttpRequest | None = None,
+    moved_to: Organization | None = None,
+) -> Membership:
+    """An officer ends a membership: the term is kept in its history, ended on `ended_on`
+    (not before the appointment, not after today); `reason` goes into the notes."""
+    if not permissions.may_import_into(actor, membership.cbo):
+        raise PermissionDenied
+    reason = reason.strip()
+    with transaction.atomic():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        _check_end(membership, ended_on, reason)
+        membership.status = Membership.Status.ENDED
+        membership.ended_on = ended_on
+        changed = ["status", "ended_on"]
+        if reason:
+            note = f"{ended_on.isoformat()}: {reason}"
+            membership.notes = f"{membership.notes}\n{note}" if membership.notes else note
+            changed.append("notes")
+        membership.full_clean()
+        _keep_term(membership)
+        membership.save()
+        detail: dict[str, Any] = {"fields": changed, "status": "ended", "role": membership.role}
+        if moved_to is not None:
+            detail["moved_to"] = str(moved_to.pk)
+        audit_record(
+            action=Action.RECORD_CHANGED,
+            request=request,
+            actor=actor,
+            target=membership,
+            area=membership.cbo.area,
+            detail=detail,
+        )
+    return membership
+
+
+def _check_end(membership: Membership, ended_on: datetime.date, reason: str) -> None:
+    if membership.status == Membership.Status.ENDED:
+        raise ValidationError(_("This membership has already ended."))
+    if ended_on < membership.appointed_on:
+        raise ValidationError(
+            {
+                "ended_on": _("The membership cannot end before the appointment (%(date)s).")
+                % {"date": date_format(membership.appointed_on)}
+            }
+        )
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": _("Give today's date or an earlier one.")})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": _("Keep it under %(count)d characters.") % {"count": REASON_MAX_LENGTH}}
+        )
+
+
+def membership_move(
+    *,
+    membership: Membership,
+    to_cbo: Organization,
+    moved_on: datetime.date,
+    role: str,
+    appointed_by: str,
+    term_ends_on: datetime.date | None,
+    actor: User,
+    reason: str = "",
+    request: HttpRequest | None = None,
+) -> Membership:
+    """Moves the member to another CBO of the officer's own area, all or nothing: the
+    membership here ends on `moved_on` (its term kept), and the same person is appointed there
+    from that day. Returns the membership in `to_cbo`."""
+    if not (
+        permissions.may_import_into(actor, membership.cbo)
+        and to_cbo.kind == Organization.Kind.CBO
+        and permissions.may_import_into(actor, to_cbo)
+    ):
+        raise PermissionDenied
+    if to_cbo.pk == membership.cbo_id:
+        raise ValidationError({"cbo": _("Choose another CBO: the member is in this one.")})
+    person = membership.person
+    with transaction.atomic():
+        membership_end(
+            membership=membership,
+            ended_on=moved_on,
+            actor=actor,
+            reason=reason,
+            request=request,
+            moved_to=to_cbo,
+        )
+        moved, _outcome = membership_appoint(
+            appointment=known_person_appointment(
+                person=person,
+                cbo=to_cbo,
+                role=role,
+                appointed_by=appointed_by,
+                appointed_on=moved_on,
+                term_ends_on=term_ends_on,
+            ),
+            actor=actor,
+        )
+    return moved
 
 
 def _term_values(appointment: Appointment) -> dict[str, Any]:
@@ -181,8 +330,6 @@ def person_link_account(*, person: Person) -> bool:
     """Links the register's person to the account with the same mobile number, when neither is
     linked yet: the number is what both an appointment list and an account know of a volunteer.
     Returns whether a link was made."""
-    from direktori.accounts.models import User
-
     if person.user_id is not None or not person.phone:
         return False
     account = User.objects.filter(phone=person.phone, person__isnull=True).first()

@@ -1,19 +1,24 @@
 """The membership register's pages under /akaun/ (docs/security.md, "Membership register").
 
 A CBO's members are read only through `Membership.objects.visible_to`; a CBO the user may not
-see is a 404, whoever asks. Officers' reads of members' contacts are audited.
+see is a 404, whoever asks. Officers' reads of members' contacts are audited. Officers appoint,
+re-appoint, move and end memberships of CBOs in their own area (`permissions.may_import_into`);
+for anyone else those pages are a 404.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -25,9 +30,22 @@ from direktori.audit.services import audit_record
 from direktori.directory.models import Organization
 
 from . import importing, permissions, services
-from .forms import ContactForm, UploadForm
+from .forms import (
+    AppointForm,
+    ContactForm,
+    EndForm,
+    MoveForm,
+    TermForm,
+    UploadForm,
+    add_service_errors,
+)
 from .models import Membership, Person
-from .selectors import cbos_needing_attention
+from .selectors import (
+    cbos_needing_attention,
+    manageable_cbo,
+    manageable_membership,
+    movable_cbos,
+)
 
 
 @login_required
@@ -59,6 +77,7 @@ def cbo_members(request: HttpRequest, pk: str) -> HttpResponse:
         "cbo": cbo,
         "current": [m for m in memberships if m.status == Membership.Status.ACTIVE],
         "ended": [m for m in memberships if m.status != Membership.Status.ACTIVE],
+        "may_manage": permissions.may_import_into(request.user, cbo),
     }
     return render(request, "members/cbo_members.html", context)
 
@@ -143,3 +162,164 @@ def _confirm(request: HttpRequest, actor: Any, context: dict[str, Any]) -> HttpR
         return render(request, "members/import.html", context)
     context.update(plans=plans, done=True)
     return render(request, "members/import.html", context)
+
+
+# An officer's changes to one membership (docs/security.md, "Membership register") -------------
+
+
+def _manageable_cbo(request: HttpRequest, pk: Any) -> Organization:
+    cbo = manageable_cbo(request.user, pk)
+    if cbo is None:
+        raise Http404
+    return cbo
+
+
+def _manageable_membership(request: HttpRequest, pk: Any) -> Membership:
+    membership = manageable_membership(request.user, pk)
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def _form_page(request: HttpRequest, form: Any, **context: Any) -> HttpResponse:
+    context["form"] = form
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "members/membership_form.html", context, status=status)
+
+
+def _term_initial(membership: Membership) -> dict[str, Any]:
+    return {
+        "role": membership.role,
+        "appointed_by": membership.appointed_by,
+        "appointed_on": membership.appointed_on,
+        "term_ends_on": membership.term_ends_on,
+    }
+
+
+OUTCOME_MESSAGES = {
+    "created": _lazy("%(name)s is appointed."),
+    "updated": _lazy(
+        "%(name)s's appointment is updated; the previous term is kept in the history."
+    ),
+    "unchanged": _lazy("Nothing changed: %(name)s already holds this appointment."),
+}
+
+
+def _saved(
+    request: HttpRequest, form: Any, write: Callable[[], str], cbo_pk: Any
+) -> HttpResponse | None:
+    """Runs `write` (a service call that returns what to tell the officer), then back to the
+    CBO's members page (POST-redirect-GET); None, with the refusal on the form, if refused."""
+    try:
+        message = write()
+    except PermissionDenied as error:
+        raise Http404 from error
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    messages.success(request, message)
+    return redirect("members:cbo_members", pk=cbo_pk)
+
+
+def _appointed(request: HttpRequest, appointment: services.Appointment) -> str:
+    membership, outcome = services.membership_appoint(appointment=appointment, actor=request.user)
+    return OUTCOME_MESSAGES[outcome] % {"name": membership.person.full_name}
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def appoint(request: HttpRequest, pk: Any) -> HttpResponse:
+    cbo = _manageable_cbo(request, pk)
+    form = AppointForm(request.POST or None, initial={"appointed_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        done = _saved(request, form, lambda: _appointed(request, form.appointment(cbo)), cbo.pk)
+        if done is not None:
+            return done
+    return _form_page(request, form, cbo=cbo, action="appoint")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def reappoint(request: HttpRequest, pk: Any) -> HttpResponse:
+    membership = _manageable_membership(request, pk)
+    form = TermForm(request.POST or None, initial=_term_initial(membership))
+    if request.method == "POST" and form.is_valid():
+        appointment = services.known_person_appointment(
+            person=membership.person, cbo=membership.cbo, **form.term()
+        )
+        done = _saved(request, form, lambda: _appointed(request, appointment), membership.cbo_id)
+        if done is not None:
+            return done
+    return _form_page(request, form, cbo=membership.cbo, membership=membership, action="reappoint")
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def end(request: HttpRequest, pk: Any) -> HttpResponse:
+    """Two steps: the date and reason, then a page that asks to confirm them."""
+    membership = _manageable_membership(request, pk)
+    if membership.status != Membership.Status.ACTIVE:
+        raise Http404
+    form = EndForm(request.POST or None, initial={"ended_on": timezone.localdate()})
+    context = {"cbo": membership.cbo, "membership": membership, "action": "end"}
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirm") != "yes":
+            return render(request, "members/end_confirm.html", {**context, "form": form})
+
+        def write() -> str:
+            services.membership_end(
+                membership=membership,
+                ended_on=form.cleaned_data["ended_on"],
+                reason=form.cleaned_data["reason"],
+                actor=cast(User, request.user),
+                request=request,
+            )
+            return _("%(name)s's membership has ended; it stays in the history.") % {
+                "name": membership.person.full_name
+            }
+
+        done = _saved(request, form, write, membership.cbo_id)
+        if done is not None:
+            return done
+    return _form_page(request, form, **context)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def move(request: HttpRequest, pk: Any) -> HttpResponse:
+    membership = _manageable_membership(request, pk)
+    if membership.status != Membership.Status.ACTIVE:
+        raise Http404
+    form = MoveForm(
+        request.POST or None,
+        cbos=movable_cbos(request.user, membership),
+        initial={**_term_initial(membership), "appointed_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def write() -> str:
+            moved = services.membership_move(
+                membership=membership,
+                to_cbo=data["cbo"],
+                moved_on=data["appointed_on"],
+                role=data["role"],
+                appointed_by=data["appointed_by"],
+                term_ends_on=data["term_ends_on"],
+                reason=data["reason"],
+                actor=cast(User, request.user),
+                request=request,
+            )
+            return _("%(name)s has moved to %(cbo)s.") % {
+                "name": membership.person.full_name,
+                "cbo": moved.cbo.name,
+            }
+
+        done = _saved(request, form, write, membership.cbo_id)
+        if done is not None:
+            return done
+    return _form_page(request, form, cbo=membership.cbo, membership=membership, action="move")

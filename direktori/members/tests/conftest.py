@@ -67,3 +67,21 @@ def register(reference_areas: None) -> Register:
         other_officer=account(Role.DISTRICT_OFFICER, "10_1"),
         other_cbo_member=account(Role.CBO_MEMBER, "10_1", organisation=other_cbo),
     )
+
+
+#: Who may change the Sepang CBO's memberships, by the names `roles` gives them.
+MANAGERS = ("district_officer", "state_officer", "hq_admin")
+NOT_MANAGERS = ("cbo_member", "cbo_chair", "other_district_officer")
+
+
+@pytest.fixture
+def roles(register: Register) -> dict[str, User]:
+    """A user of each role, for the Sepang CBO (anonymous is a client without one)."""
+    return {
+        "cbo_member": register.member_user,
+        "cbo_chair": register.chair_user,
+        "district_officer": register.officer,
+        "other_district_officer": register.other_officer,
+        "state_officer": account(Role.STATE_OFFICER, "10"),
+        "hq_admin": account(Role.HQ_ADMIN, "MY"),
+    }
