@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, Page
 
 from direktori.accounts.models import User
 from direktori.accounts.testing import signed_in
+from direktori.members.models import Membership
 from direktori.training.models import TrainingSession
 
 from .checks import Findings, axe_blocking, axe_report, fits, page_widths
@@ -25,7 +26,8 @@ pytestmark = pytest.mark.browser
 WIDTH = MOBILE_VIEWPORT["width"]
 
 #: username → the paths (Malay; English adds /en) that user's role works with. "{cbo}" is the
-#: demo chair's CBO, "{session}" the first demo training session.
+#: demo chair's CBO, "{session}" the first demo training session, "{membership}" an active
+#: membership of that CBO.
 PAGES: dict[str, tuple[str, ...]] = {
     "demo-pengerusi": (
         "/akaun/",
@@ -41,6 +43,10 @@ PAGES: dict[str, tuple[str, ...]] = {
     "demo-pegawai-daerah": (
         "/akaun/",
         "/akaun/cbo/{cbo}/ahli/",
+        "/akaun/cbo/{cbo}/ahli/lantik/",
+        "/akaun/ahli/{membership}/lantik-semula/",
+        "/akaun/ahli/{membership}/pindah/",
+        "/akaun/ahli/{membership}/tamat/",
         "/akaun/ahli/perhatian/",
         "/akaun/ahli/import/",
         "/akaun/pengesahan-entri/",
@@ -85,13 +91,14 @@ def test_signed_in_pages_on_a_phone_in_both_languages(
     user = User.objects.get(username=username)
     cbo = User.objects.get(username="demo-pengerusi").organisation_id
     session = TrainingSession.objects.order_by("starts_on", "title").values_list("pk", flat=True)[0]
+    membership = Membership.objects.filter(cbo_id=cbo, status="active").order_by("pk")[0].pk
     page = _signed_in_page(browser, demo.base_url, user, problems)
     findings = Findings(f"{username}, {WIDTH} px")
     try:
         for language in LANGUAGES:
             for template in PAGES[username]:
                 prefix = "" if language == "ms" else "/en"
-                path = prefix + template.format(cbo=cbo, session=session)
+                path = prefix + template.format(cbo=cbo, session=session, membership=membership)
                 response: Any = page.goto(demo.base_url + path, wait_until="networkidle")
                 findings.check(
                     response is not None and response.status == 200,
