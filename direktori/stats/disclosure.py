@@ -234,7 +234,7 @@ def solved(equations: Sequence[Equation], hidden: set[Cell]) -> set[Cell]:
     ±1 have the rational ones' solutions): a determined cell is always zero in it; a cell that
     is not is zero only with probability 1/PRIME, and is then hidden more than it needs to be.
     """
-    order = sorted(hidden, key=lambda cell: (cell[1], cell[0]))
+    order = sorted(hidden, key=lambda cell: (cell[1] == WHOLE, cell[1], cell[0]))
     position = {cell: index for index, cell in enumerate(order)}
     pivots: dict[int, dict[int, int]] = {}  # pivot column -> row with 1 at the pivot
     for coefficients, _constant in equations:

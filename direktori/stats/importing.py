@@ -33,6 +33,8 @@ REQUIRED = ("period_start", "period_end", "category", "count", "source")
 #: figures in every category is 115,200); an upload is also held to 2 MB.
 MAX_ROWS = 200_000
 WHOLE_NUMBER = re.compile(r"[0-9]+")
+#: "3,767" as agencies' tables print it (a comma between every three digits, nothing else).
+GROUPED_NUMBER = re.compile(r"[0-9]{1,3}(,[0-9]{3})+")
 
 __all__ = ["COLUMNS", "Outcome", "Problem", "Refused", "Row", "check", "import_all", "read"]
 
@@ -147,8 +149,8 @@ def _count(text: str, add: Add) -> int | None:
     text = text.replace(" ", "")
     if not text:
         return None
-    if WHOLE_NUMBER.fullmatch(text):
-        return int(text)
+    if WHOLE_NUMBER.fullmatch(text) or GROUPED_NUMBER.fullmatch(text):
+        return int(text.replace(",", ""))
     if text.startswith("-") and WHOLE_NUMBER.fullmatch(text[1:]):
         add("count", _("A count cannot be negative."))
     else:

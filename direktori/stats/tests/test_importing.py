@@ -68,6 +68,8 @@ def test_a_file_with_an_unknown_district_or_a_negative_count_is_refused_whole(
         ({"period_start": "2023-13-01"}, "period_start", "Write the date as YYYY-MM-DD"),
         ({"period_end": "2022-12-31"}, "period_end", "The period must not end before it starts."),
         ({"count": "12.5"}, "count", "Give a whole number of cases"),
+        ({"count": "1,23"}, "count", "Give a whole number of cases"),
+        ({"count": "3.767"}, "count", "Give a whole number of cases"),
         ({"count": "dua"}, "count", "Give a whole number of cases"),
         ({"count": ""}, "count", "This is required."),
         ({"category": "poverty"}, "category", "Give one of: child_protection, domestic_violence"),
@@ -120,6 +122,12 @@ def test_re_importing_replaces_and_never_adds_twice(reference_areas: None, tmp_p
     }
     assert StatisticImport.objects.count() == 3
     assert AuditEvent.objects.filter(object_type="stats.statisticimport").count() == 3
+
+
+@pytest.mark.django_db
+def test_a_count_may_group_its_thousands_with_commas(reference_areas: None, tmp_path: Path) -> None:
+    run(write_csv(tmp_path / "grouped.csv", [row(count="3,767"), row(category="other", count="7")]))
+    assert StatisticRecord.objects.get(category="child_protection").count == 3767
 
 
 @pytest.mark.django_db
