@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from direktori.core.models import TimeStampedModel
 
@@ -58,7 +59,7 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
     IN_PROGRESS = "in_progress", _("In progress")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("referral status", "Closed")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
@@ -264,7 +265,7 @@ class EventAction(models.TextChoices):
     SUBMIT = "submit", _("Submitted")
     ACKNOWLEDGE = "acknowledge", _("Acknowledged")
     START = "start", _("Work started")
-    CLOSE = "close", _("Closed")
+    CLOSE = "close", pgettext_lazy("referral event", "Closed")
     REJECT = "reject", _("Rejected")
     WITHDRAW = "withdraw", _("Withdrawn")
     TRANSFER = "transfer", _("Transferred to another district")
@@ -282,8 +283,8 @@ class ReferralEvent(models.Model):
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("action"), max_length=15, choices=EventAction)
-    from_status = models.CharField(_("from"), max_length=15, choices=Status, blank=True)
-    to_status = models.CharField(_("to"), max_length=15, choices=Status, blank=True)
+    from_status = models.CharField(_("status before"), max_length=15, choices=Status, blank=True)
+    to_status = models.CharField(_("status after"), max_length=15, choices=Status, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
