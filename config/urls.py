@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("akaun/aktiviti/", include("direktori.outreach.urls")),
     path("akaun/latihan/", include("direktori.training.urls")),
     path("latihan/", include("direktori.training.check_urls")),
+    path("", include("direktori.stats.urls")),
     path("akaun/", include("direktori.members.urls")),
     path("akaun/", include("direktori.verification.urls")),
     path("akaun/", include("direktori.accounts.urls")),

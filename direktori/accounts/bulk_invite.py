@@ -310,20 +310,38 @@ def _as_problems(error: ValidationError, row: int) -> list[Problem]:
 
 
 def dump(rows: list[Row], *, actor: User) -> str:
-    payload = {"by": actor.pk, "rows": [[row.number, row.values] for row in rows]}
-    return signing.dumps(payload, salt=PREVIEW_SALT, compress=True)
+    return dump_rows(rows, actor=actor, salt=PREVIEW_SALT)
 
 
 def load(token: str, *, actor: User) -> list[Row]:
+    return load_rows(token, actor=actor, salt=PREVIEW_SALT)[0]
+
+
+def dump_rows(
+    rows: list[Row], *, actor: Any, salt: str, extra: dict[str, Any] | None = None
+) -> str:
+    """An uploaded file's rows as a signed, compressed token bound to `actor`, for the form
+    between a preview and its confirmation (any upload page; `salt` names the page)."""
+    payload = {"by": actor.pk, "rows": [[row.number, row.values] for row in rows]}
+    if extra:
+        payload["extra"] = extra
+    return signing.dumps(payload, salt=salt, compress=True)
+
+
+def load_rows(
+    token: str, *, actor: Any, salt: str, max_age: int = PREVIEW_MAX_AGE
+) -> tuple[list[Row], dict[str, Any]]:
+    """The rows (and extra values) of `dump_rows`' token; ValidationError when it is not
+    `actor`'s, was changed, or is older than `max_age` seconds."""
+    expired = _("This preview has expired or was changed. Upload the file again.")
     try:
-        payload = signing.loads(token, salt=PREVIEW_SALT, max_age=PREVIEW_MAX_AGE)
+        payload = signing.loads(token, salt=salt, max_age=max_age)
     except signing.BadSignature as error:  # includes SignatureExpired
-        raise ValidationError(
-            _("This preview has expired or was changed. Upload the file again.")
-        ) from error
+        raise ValidationError(expired) from error
     if payload.get("by") != actor.pk:
-        raise ValidationError(_("This preview has expired or was changed. Upload the file again."))
-    return [Row(number=number, values=values) for number, values in payload["rows"]]
+        raise ValidationError(expired)
+    rows = [Row(number=number, values=values) for number, values in payload["rows"]]
+    return rows, payload.get("extra") or {}
 
 
 # Creating --------------------------------------------------------------------------------------

@@ -14,13 +14,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from direktori.accounts.bulk_invite import MAX_ROWS, Problem, Refused, Row
+from direktori.accounts.bulk_invite import (
+    MAX_ROWS,
+    Problem,
+    Refused,
+    Row,
+    dump_rows,
+    load_rows,
+)
 from direktori.core.spreadsheets import read_upload
 from direktori.directory import phones
 from direktori.directory.models import Organization
@@ -219,16 +225,8 @@ def import_all(rows: list[Row], *, actor: Any = None, dry_run: bool = False) -> 
 
 
 def dump(rows: list[Row], *, actor: Any) -> str:
-    payload = {"by": actor.pk, "rows": [[row.number, row.values] for row in rows]}
-    return signing.dumps(payload, salt=SALT, compress=True)
+    return dump_rows(rows, actor=actor, salt=SALT)
 
 
 def load(token: str, *, actor: Any) -> list[Row]:
-    expired = _("This preview has expired or was changed. Upload the file again.")
-    try:
-        payload = signing.loads(token, salt=SALT, max_age=MAX_AGE)
-    except signing.BadSignature as error:
-        raise ValidationError(expired) from error
-    if payload.get("by") != actor.pk:
-        raise ValidationError(expired)
-    return [Row(number=number, values=values) for number, values in payload["rows"]]
+    return load_rows(token, actor=actor, salt=SALT, max_age=MAX_AGE)[0]

@@ -80,6 +80,18 @@ def referral_counts(query: StatisticsQuery, *, exact: bool) -> Statistics:
     return _answer(query, exact, REFERRALS)
 
 
+def sources(query: StatisticsQuery) -> list[str]:
+    """The sources of the official figures `statistics` sums for this query (the area and
+    everything below it, whole periods inside the range), for naming them under what is shown.
+    Reads no count."""
+    tree = places.tree()
+    rows = StatisticRecord.objects.of_category(query.category).inside(query.start, query.end)
+    if query.area.kind != "country":
+        below = [p.id for p in tree.by_code.values() if query.area.code in tree.lineage(p.code)]
+        rows = rows.filter(area_id__in=below)
+    return sorted(set(rows.values_list("source", flat=True)))
+
+
 type Sums = Callable[[StatisticsQuery, Tree, set[str] | None], dict[tuple[str, str], int]]
 
 

@@ -15,6 +15,7 @@ from direktori.directory.demo import (
 )
 from direktori.members.demo import demo_register_ensure
 from direktori.search.indexing import refresh_since as search_index_refresh
+from direktori.stats.demo import demo_statistics_ensure
 from direktori.training.demo import demo_training_ensure
 
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
         accounts = demo_accounts_ensure(password=password)
         register = demo_register_ensure()
         training = demo_training_ensure()
+        statistics = demo_statistics_ensure()
         self.stdout.write(
             self.style.SUCCESS(
                 _(
@@ -78,4 +80,11 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Demo Programme Pemerkasaan: %(sessions)d sessions, %(certificates)d certificates.")
             % {"sessions": training.sessions, "certificates": training.certificates}
+        )
+        self.stdout.write(
+            _(
+                "Statistics: the KPWKM press release's figures for January to June 2023 "
+                "(%(created)d added, %(unchanged)d already there)."
+            )
+            % {"created": statistics.created, "unchanged": statistics.unchanged}
         )
