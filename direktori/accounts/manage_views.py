@@ -28,6 +28,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from direktori.audit.models import Action
 from direktori.audit.services import audit_record
+from direktori.core.uploads import uploaded_rows
 
 from . import bulk_invite, permissions, services
 from .manage_forms import BulkConfirmForm, BulkUploadForm, InviteForm, RoleForm, UserFilterForm
@@ -242,14 +243,8 @@ def manage_bulk_invite(request: HttpRequest) -> HttpResponse:
         return render(request, "accounts/manage/bulk.html", context)
     if "token" in request.POST:
         return _bulk_confirm(request, actor, context)
-    upload_form = BulkUploadForm(request.POST, request.FILES)
-    context["upload_form"] = upload_form
-    if not upload_form.is_valid():
-        return render(request, "accounts/manage/bulk.html", context)
-    try:
-        rows = bulk_invite.read(upload_form.cleaned_data["file"])
-    except ValidationError as error:
-        upload_form.add_error("file", error)
+    context["upload_form"], rows = uploaded_rows(request, BulkUploadForm, bulk_invite.read)
+    if rows is None:
         return render(request, "accounts/manage/bulk.html", context)
     invitations, problems = bulk_invite.check(rows, actor=actor)
     context.update(problems=problems, invitations=invitations, row_count=len(rows))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -86,3 +86,18 @@ def cell_text(value: object) -> str:
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
     return str(value)
+
+
+def date_cell(
+    values: Mapping[str, str], column: str, add: Callable[[str, str], None]
+) -> datetime.date | None:
+    """The ISO date in a row's `column` (a time after "T" is ignored); None when the cell is
+    empty, or when it is not a date, after telling `add(column, message)`."""
+    text = values[column]
+    if not text:
+        return None
+    try:
+        return datetime.date.fromisoformat(text.split("T")[0])
+    except ValueError:
+        add(column, _("Write the date as YYYY-MM-DD, for example 2026-01-31."))
+        return None

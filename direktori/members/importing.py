@@ -8,7 +8,6 @@ confirmation the rows travel as a signed token bound to the officer (`dump`/`loa
 
 from __future__ import annotations
 
-import datetime
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from direktori.accounts.bulk_invite import (
     dump_rows,
     load_rows,
 )
-from direktori.core.spreadsheets import read_upload
+from direktori.core.spreadsheets import date_cell, read_upload
 from direktori.directory import phones
 from direktori.directory.models import Organization
 
@@ -155,8 +154,8 @@ def _appointment(
     appointed_by = bodies.get(values["appointed_by"].lower(), "")
     if values["appointed_by"] and not appointed_by:
         add("appointed_by", _("Give one of: %(values)s.") % {"values": ", ".join(bodies.values())})
-    starts = _date(values, "appointed_on", add)
-    ends = _date(values, "term_ends_on", add)
+    starts = date_cell(values, "appointed_on", add)
+    ends = date_cell(values, "term_ends_on", add)
     if starts and ends and ends <= starts:
         add("term_ends_on", _("The term must end after the appointment date."))
     consent = values["listed_publicly"].lower()
@@ -198,17 +197,6 @@ def _cbo(text: str, cbos: dict[str, Organization], actor: Any, add: Any) -> Orga
     else:
         return cbo
     return None
-
-
-def _date(values: dict[str, str], column: str, add: Any) -> datetime.date | None:
-    text = values[column]
-    if not text:
-        return None
-    try:
-        return datetime.date.fromisoformat(text.split("T")[0])
-    except ValueError:
-        add(column, _("Write the date as YYYY-MM-DD, for example 2026-01-31."))
-        return None
 
 
 def import_all(rows: list[Row], *, actor: Any = None, dry_run: bool = False) -> list[Plan]:

@@ -27,6 +27,7 @@ from direktori.accounts.models import User
 from direktori.accounts.permissions import is_officer
 from direktori.audit.models import Action
 from direktori.audit.services import audit_record
+from direktori.core.uploads import uploaded_rows
 from direktori.directory.models import Organization
 
 from . import importing, permissions, services
@@ -132,18 +133,13 @@ def import_members(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "token" in request.POST:
         return _confirm(request, actor, context)
     if request.method == "POST":
-        form = context["upload_form"] = UploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                rows = importing.read(form.cleaned_data["file"])
-            except ValidationError as error:
-                form.add_error("file", error)
-            else:
-                plans, problems = importing.check(rows, actor=actor)
-                context.update(problems=problems, plans=plans)
-                if not problems:
-                    token = importing.dump(rows, actor=actor)
-                    context["confirm_form"] = BulkConfirmForm(initial={"token": token})
+        context["upload_form"], rows = uploaded_rows(request, UploadForm, importing.read)
+        if rows is not None:
+            plans, problems = importing.check(rows, actor=actor)
+            context.update(problems=problems, plans=plans)
+            if not problems:
+                token = importing.dump(rows, actor=actor)
+                context["confirm_form"] = BulkConfirmForm(initial={"token": token})
     return render(request, "members/import.html", context)
 
 

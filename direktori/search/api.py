@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from direktori.areas.models import Area
+from direktori.core.api_params import state_and_district
 from direktori.core.models import in_language
 from direktori.directory.models import Phone, Service, TaxonomyTerm
 from direktori.directory.models.organisations import Status
@@ -76,23 +77,14 @@ class SearchOut(Schema):
     results: list[ResultOut]
 
 
-def _area(value: str, kind: str, label: str, within: Area | None = None) -> Area | None:
-    if not value.strip():
-        return None
-    area = reference.area(value, kind, within)
-    if area is None:
-        where = f" in {within.name_ms}" if within else ""
-        raise HttpError(400, f"Unknown {label} '{value}'{where}: give a DOSM name or code.")
-    return area
-
-
 def to_query(params: SearchParams) -> SearchQuery:
     if (params.lat is None) != (params.lon is None):
         raise HttpError(400, "Give both 'lat' and 'lon', or neither.")
     if params.radius_km is not None and params.lat is None:
         raise HttpError(400, "'radius_km' needs 'lat' and 'lon'.")
-    state = _area(params.state, Area.Kind.STATE, "state")
-    district = _area(params.district, Area.Kind.DISTRICT, "district", within=state)
+    state, district = state_and_district(
+        params.state, params.district, find=reference.area, status=400
+    )
     target_group = params.target_group.strip()
     if target_group and reference.target_group(target_group) is None:
         codes = ", ".join(TaxonomyTerm.objects.target_groups().values_list("code", flat=True))

@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from direktori.accounts.api_auth import BearerToken
 from direktori.accounts.models import User
 from direktori.areas.models import Area
+from direktori.core.api_params import state_and_district
 
 from . import places, selectors
 from .models import Category
@@ -95,8 +96,9 @@ def parse(params: StatisticsParams) -> tuple[selectors.StatisticsQuery, Area]:
     group_by = params.group_by.strip().lower()
     if group_by and group_by not in selectors.GROUPINGS:
         raise HttpError(422, "'group_by' is one of: state, district, month.")
-    state = _area(params.state, Area.Kind.STATE, "state")
-    district = _area(params.district, Area.Kind.DISTRICT, "district", within=state)
+    state, district = state_and_district(
+        params.state, params.district, find=places.find, status=422
+    )
     if group_by == "state" and district is not None:
         raise HttpError(422, "A district has no states: leave out 'district' or 'group_by'.")
     area = district or state or Area.objects.get(code=places.tree().country.code)
@@ -117,13 +119,3 @@ def _date(text: str, name: str) -> datetime.date | None:
         return datetime.date.fromisoformat(text.strip())
     except ValueError:
         raise HttpError(422, f"'{name}' is a date as YYYY-MM-DD, e.g. 2023-06-30.") from None
-
-
-def _area(value: str, kind: str, label: str, within: Area | None = None) -> Area | None:
-    if not value.strip():
-        return None
-    found = places.find(value, kind, within)
-    if found is None:
-        where = f" in {within.name_ms}" if within else ""
-        raise HttpError(422, f"Unknown {label} '{value}'{where}: give a DOSM name or code.")
-    return found

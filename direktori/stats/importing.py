@@ -8,7 +8,6 @@ every row or none. Rows and problems are those of the other imports
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -21,7 +20,7 @@ from django.utils.translation import gettext as _
 from direktori.accounts.bulk_invite import Problem, Refused, Row
 from direktori.areas.models import Area
 from direktori.areas.services import COUNTRY_CODE
-from direktori.core.spreadsheets import read_table, read_upload
+from direktori.core.spreadsheets import date_cell, read_table, read_upload
 
 from . import places
 from .models import SOURCE_LENGTH, Category
@@ -109,8 +108,8 @@ def _figure(values: dict[str, str], areas: _AreaFinder, add: Add) -> Figure | No
     for column in REQUIRED:
         if not values[column]:
             add(column, _("This is required."))
-    start = _date(values, "period_start", add)
-    end = _date(values, "period_end", add)
+    start = date_cell(values, "period_start", add)
+    end = date_cell(values, "period_end", add)
     if start and end and end < start:
         add("period_end", _("The period must not end before it starts."))
     area = areas.find(values["state"], values["district"], add)
@@ -132,17 +131,6 @@ def _figure(values: dict[str, str], areas: _AreaFinder, add: Add) -> Figure | No
     ):
         return None
     return Figure(start, end, area.pk, category, count, " ".join(values["source"].split()))
-
-
-def _date(values: dict[str, str], column: str, add: Add) -> datetime.date | None:
-    text = values[column]
-    if not text:
-        return None
-    try:
-        return datetime.date.fromisoformat(text.split("T")[0])
-    except ValueError:
-        add(column, _("Write the date as YYYY-MM-DD, for example 2026-01-31."))
-        return None
 
 
 def _count(text: str, add: Add) -> int | None:

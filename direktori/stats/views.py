@@ -18,6 +18,7 @@ from direktori.accounts.bulk_invite import dump_rows, load_rows
 from direktori.accounts.manage_forms import BulkConfirmForm
 from direktori.audit.models import Action
 from direktori.audit.services import audit_record
+from direktori.core.uploads import uploaded_rows
 
 from . import charts, dashboard, downloads, importing, places, services
 from .forms import DashboardForm, UploadForm
@@ -150,15 +151,10 @@ def import_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "token" in request.POST:
         return _confirm(request, actor, context)
     if request.method == "POST":
-        form = context["upload_form"] = UploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            try:
-                rows = importing.read(upload)
-            except ValidationError as error:
-                form.add_error("file", error)
-            else:
-                _preview(context, rows, actor, getattr(upload, "name", ""))
+        form, rows = uploaded_rows(request, UploadForm, importing.read)
+        context["upload_form"] = form
+        if rows is not None:
+            _preview(context, rows, actor, getattr(form.cleaned_data["file"], "name", ""))
     return render(request, "stats/import.html", context)
 
 
