@@ -198,6 +198,8 @@ REFERRAL_TARGETS = {
 }
 REFERRAL_FRIDAY_WEEKEND_STATES = env_list("DIREKTORI_FRIDAY_WEEKEND_STATES", "2,3,11")
 REFERRAL_RETENTION_DAYS = int(os.environ.get("DIREKTORI_REFERRAL_RETENTION_DAYS", "365"))
+# How many referrals one account may submit in any hour (pages and API); 0: no limit.
+REFERRAL_SUBMISSIONS_PER_HOUR = int(os.environ.get("DIREKTORI_REFERRAL_SUBMISSIONS_PER_HOUR", "30"))
 DIREKTORI_SMS_BACKEND = os.environ.get(
     "DIREKTORI_SMS_BACKEND", "direktori.referrals.notifications.ConsoleSmsProvider"
 )

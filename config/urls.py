@@ -20,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("akaun/audit/", include("direktori.audit.urls")),
     path("akaun/aktiviti/", include("direktori.outreach.urls")),
     path("akaun/latihan/", include("direktori.training.urls")),
+    path("akaun/rujukan/", include("direktori.referrals.urls")),
     path("latihan/", include("direktori.training.check_urls")),
     path("", include("direktori.stats.urls")),
     path("akaun/", include("direktori.members.urls")),

@@ -209,6 +209,13 @@ def _sepang_referral(w: World) -> dict[str, Any]:
             consent_by="subject",
         ),
     )
+    # Made "two hours ago", so that the samples do not use up the member's hourly limit of
+    # submissions (REFERRAL_SUBMISSIONS_PER_HOUR), which POST /api/v1/referrals needs.
+    from django.utils import timezone
+
+    type(referral).objects.filter(pk=referral.pk).update(
+        created_at=timezone.now() - timedelta(hours=2)
+    )
     return {"id": referral.pk}
 
 
@@ -216,6 +223,11 @@ for _name in ("api-v1:referral_detail", "api-v1:referral_events"):
     SAMPLES[_name] = Sample(_sepang_referral)
 SAMPLES["api-v1:referral_transition"] = Sample(
     _sepang_referral, data={"action": "acknowledge"}, json=True
+)
+for _name in ("referrals:detail", "referrals:sent", "referrals:summary_pdf"):
+    SAMPLES[_name] = Sample(lambda w: {"pk": _sepang_referral(w)["id"]})
+SAMPLES["referrals:act"] = Sample(
+    lambda w: {"pk": _sepang_referral(w)["id"]}, data={"action": "acknowledge"}
 )
 SAMPLES["api-v1:referral_create"] = Sample(
     data={

@@ -143,12 +143,14 @@ def _area(code: str | None, *kinds: str) -> Area | None:
 
 @router.post(
     "/referrals",
-    response={200: CreatedOut, 201: CreatedOut, 400: ProblemsOut, 404: ErrorOut},
+    response={200: CreatedOut, 201: CreatedOut, 400: ProblemsOut, 404: ErrorOut, 429: ErrorOut},
     summary="Refer a person at risk to the district welfare office",
     description="CBO members and chairs and officers, for any district; anyone else: 404. "
     "The referral goes to the office of `district`; its officers are told (email, SMS) "
     "without the person's details. 201 for a new referral; 200 with the same referral when "
-    "`client_token` was sent before by the same caller.",
+    "`client_token` was sent before by the same caller. 429 when the caller has sent "
+    "`REFERRAL_SUBMISSIONS_PER_HOUR` referrals in the last hour (a retry with a `client_token` "
+    "already used is never refused).",
 )
 def referral_create(request: HttpRequest, payload: ReferralIn) -> Any:
     if not permissions.may_submit(request.user):
@@ -191,6 +193,8 @@ def referral_create(request: HttpRequest, payload: ReferralIn) -> Any:
         return _not_found()
     except ValidationError as error:
         return _problems(error)
+    except services.TooManyReferrals as error:
+        return Status(429, {"detail": str(error)})
     body = {"id": referral.pk, "reference": referral.reference, "status": referral.status}
     return Status(201 if created else 200, body)
 

@@ -25,14 +25,16 @@ def referral_record_read(
     what: str = "detail",
     shown: int | None = None,
     via: str = "api",
+    action: Action = Action.RECORD_VIEWED,
 ) -> None:
-    """Every read of referral data is an audit event: one referral (`what`: detail, events) or
-    a list (`shown`: how many). Reads through emergency access say so."""
+    """Every read of referral data is an audit event: one referral (`what`: detail, events,
+    confirmation, summary_pdf) or a list (`what`: mine, queue, overdue; `shown`: how many).
+    Reads through emergency access say so. A printed summary is `RECORD_EXPORTED`."""
     detail: dict[str, Any] = {"what": what, "via": via}
     if referral is None:
         detail["shown"] = shown or 0
         audit_record(
-            action=Action.RECORD_VIEWED,
+            action=action,
             request=request,
             actor=user,
             object_type=OBJECT_TYPE,
@@ -42,7 +44,7 @@ def referral_record_read(
     if permissions.through_emergency_access(user, referral):
         detail["emergency_access"] = True
     audit_record(
-        action=Action.RECORD_VIEWED,
+        action=action,
         request=request,
         actor=user,
         target=referral,

@@ -22,7 +22,7 @@ from enum import StrEnum
 from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db.models import QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -101,13 +101,11 @@ def state_officers(office: Area) -> QuerySet[User]:
 
 
 def referral_link(referral: Referral) -> str:
-    """The officer's page of the referral once the pages exist (`referrals:detail`); until then
-    their account page, from which they sign in and reach the API."""
+    """The officer's page of the referral (`referrals:detail`, in Malay: the link does not
+    depend on the language of whoever caused the message), on the site's public address."""
     base_url = str(settings.DIREKTORI["PUBLIC_BASE_URL"]).rstrip("/")
-    try:
+    with override(settings.LANGUAGE_CODE):
         path = reverse("referrals:detail", kwargs={"pk": referral.pk})
-    except NoReverseMatch:
-        path = reverse("accounts:home")
     return base_url + path
 
 

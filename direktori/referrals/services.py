@@ -16,12 +16,14 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from direktori.accounts.models import User
 from direktori.areas.models import Area
 from direktori.audit.models import Action
 from direktori.audit.services import audit_record
@@ -45,6 +47,40 @@ REASON_MAX_LENGTH = 1000
 #: Letters and digits that cannot be mistaken for each other when read out on the phone.
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERENCE_LENGTH = 5
+DEFAULT_SUBMISSIONS_PER_HOUR = 30
+
+
+class TooManyReferrals(Exception):
+    """The reporter reached `REFERRAL_SUBMISSIONS_PER_HOUR`: the API answers 429, the form says
+    so. A retry of a referral already made (the same `client_token`) is never refused."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(
+            _(
+                "You have sent %(count)d referrals in the last hour, the most one account may "
+                "send. If someone is in danger now, call 999 or Talian Kasih 15999; otherwise "
+                "try again later or ask your district officer."
+            )
+            % {"count": limit}
+        )
+
+
+def submissions_per_hour() -> int:
+    """How many referrals one account may submit in any hour; 0: no limit."""
+    return int(getattr(settings, "REFERRAL_SUBMISSIONS_PER_HOUR", DEFAULT_SUBMISSIONS_PER_HOUR))
+
+
+def _check_rate(reporter: Any) -> None:
+    """Inside the submit's transaction. The reporter's row is locked (PostgreSQL; SQLite's
+    IMMEDIATE transactions already serialise writers), so parallel submits count each other."""
+    limit = submissions_per_hour()
+    if limit <= 0:
+        return
+    list(User.objects.select_for_update().filter(pk=reporter.pk).values_list("pk", flat=True))
+    since = timezone.now() - datetime.timedelta(hours=1)
+    if Referral.objects.filter(reporter=reporter, created_at__gte=since).count() >= limit:
+        raise TooManyReferrals(limit)
 
 
 def new_reference(*, district_code: str, year: int) -> str:
@@ -68,7 +104,8 @@ def referral_submit(
 ) -> tuple[Referral, bool]:
     """Makes a referral, routed to the district office of its area; returns it and whether it
     is new. The same `client_token` from the same reporter again (a double submit, a retry after
-    a lost connection) returns the referral it made the first time, whatever else it carries."""
+    a lost connection) returns the referral it made the first time, whatever else it carries.
+    Raises `TooManyReferrals` past the reporter's hourly limit."""
     if not permissions.may_submit(reporter):
         raise PermissionDenied
     if client_token is not None:
@@ -92,6 +129,7 @@ def referral_submit(
         )
         try:
             with transaction.atomic():
+                _check_rate(reporter)
                 referral.save(force_insert=True)
                 _record_submit(referral=referral, reporter=reporter, request=request, now=now)
         except IntegrityError:
