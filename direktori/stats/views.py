@@ -4,6 +4,7 @@ and XLSX downloads, and the HQ administrators' upload of official figures
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,16 @@ from .models import Category
 from .permissions import may_import
 
 PREVIEW_SALT = "direktori.stats.import-preview"
+#: The preview lists this many of the figures that would change a count already loaded.
+PREVIEW_REPLACEMENTS = 100
+
+
+@dataclass(frozen=True)
+class Replacement:
+    row: int
+    figure: services.Figure
+    area: str
+    before: int
 
 
 def _choice(params: QueryDict) -> tuple[DashboardForm, dashboard.Choice]:
@@ -163,10 +174,17 @@ def _preview(context: dict[str, Any], rows: list[importing.Row], actor: Any, nam
     context["problems"] = problems
     if problems:
         return
-    outcome, _existing = services.figures_outcome(figures)
+    outcome, existing = services.figures_outcome(figures)
     token = dump_rows(rows, actor=actor, salt=PREVIEW_SALT, extra={"file": name[:255]})
+    tree = places.tree()
+    replaced = [
+        Replacement(row.number, figure, tree.by_id[figure.area_id].label, existing[figure.key][1])
+        for row, figure in zip(rows, figures, strict=True)  # no problems: one figure a row
+        if figure.key in existing and existing[figure.key][1] != figure.count
+    ]
     context.update(
         outcome=outcome,
+        replaced=replaced[:PREVIEW_REPLACEMENTS],
         figures=len(figures),
         file_name=name,
         confirm_form=BulkConfirmForm(initial={"token": token}),

@@ -67,9 +67,13 @@ def test_preview_then_confirm_saves_and_is_audited(hq: Client) -> None:
     batch = StatisticImport.objects.get()
     assert (batch.file_name, batch.created) == ("angka.csv", 2)
     assert AuditEvent.objects.filter(object_id=str(batch.pk)).exists()
-    # The same file again replaces nothing and adds nothing.
+    # The same file again replaces nothing and adds nothing; a changed count is listed.
     html = upload(hq, GOOD)
     assert re.search(r"<dt>Unchanged</dt><dd>2</dd>", html)
+    assert 'id="replaced-caption"' not in html
+    html = upload(hq, GOOD.replace(",12,JKM", ",14,JKM"))
+    assert re.search(r"<dt>Will replace an earlier count</dt><dd>1</dd>", html)
+    assert re.search(r"<th scope=\"row\">2</th>.*<td>Sepang</td>.*<td>12</td><td>14</td>", html)
 
 
 def test_a_token_is_bound_to_its_administrator(hq: Client) -> None:
