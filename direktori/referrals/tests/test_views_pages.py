@@ -307,3 +307,20 @@ def test_notifications_link_to_the_referrals_page(
     referral = Referral.objects.get()
     link = f"https://direktori.example.my/akaun/rujukan/{referral.pk}/"
     assert mail.outbox and all(link in message.body for message in mail.outbox)
+
+
+def test_the_account_page_links_to_the_referral_pages(people: People) -> None:
+    links = {
+        "reporter": ("/akaun/rujukan/baru/", "/akaun/rujukan/"),
+        "chair": ("/akaun/rujukan/baru/", "/akaun/rujukan/"),
+        "sepang_officer": ("/akaun/rujukan/", "/akaun/rujukan/lewat/"),
+        "selangor_officer": ("/akaun/rujukan/", "/akaun/rujukan/lewat/"),
+        "hq_admin": ("/akaun/rujukan/", "/akaun/rujukan/lewat/"),
+    }
+    for name, paths in links.items():
+        html = client(getattr(people, name)).get("/akaun/").content.decode()
+        for path in paths:
+            assert f'href="{path}"' in html, (name, path)
+    member = client(people.reporter).get("/akaun/").content.decode()
+    assert 'href="/akaun/rujukan/lewat/"' not in member
+    assert 'href="/akaun/rujukan/' not in client(people.no_role).get("/akaun/").content.decode()
