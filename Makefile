@@ -84,6 +84,8 @@ bench: $(VENV)/.dev ## Run the benchmarks in bench/ and print their figures (abo
 	  /tmp/datasette-venv/bin/pip install --quiet --disable-pip-version-check datasette==0.65.5; }
 	$(PY) bench/search.py --services $${BENCH_SEARCH_SERVICES:-100000}
 	$(PY) bench/statistics_api.py --rows $${BENCH_STATISTICS_ROWS:-1000000}
+	$(PY) bench/referrals_load.py
+	$(PY) bench/referrals_crash.py
 
 clean: ## Remove the virtual environment, the SQLite database and collected static files
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
