@@ -57,7 +57,7 @@ with connection.cursor() as cursor:
         cursor.execute("PRAGMA integrity_check")
         print(cursor.fetchone()[0])
     else:
-        print("ok")
+        print("—")  # PostgreSQL: its own write-ahead log; no such check
 """
 
 
@@ -148,7 +148,7 @@ def _bench(database: str, work: Path, clients: int, kills: int, rng: random.Rand
     verdict = verify(figures.answers, rows)
     figures.referrals = verdict.referrals
     figures.problems = verdict.problems
-    if figures.integrity != "ok":
+    if database == "sqlite" and figures.integrity != "ok":
         figures.problems.append(f"integrity_check: {figures.integrity}")
     if any(thread.is_alive() for thread in threads):
         figures.problems.append("a client still had no answer after 2 minutes")

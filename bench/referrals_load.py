@@ -213,6 +213,17 @@ def _report(
             f"| {latency['p50']:.0f} | {latency['p95']:.0f} | {latency['p99']:.0f} "
             f"| {latency['max']:.0f} | {figures.referrals:,} | {figures.emails:,} |"
         )
+    lines += [
+        "",
+        f"With {clients} clients and 2 synchronous workers, a request mostly waits in gunicorn's "
+        f"queue: by Little's law the latency is about {clients} ÷ requests/s, and each request "
+        "takes about 2 ÷ requests/s of a worker's time ("
+        + ", ".join(
+            f"{figures.database} {2000 * figures.seconds / max(len(figures.answers), 1):.0f} ms"
+            for figures in results
+        )
+        + "), the notification's email included; the clients share the machine's CPUs.",
+    ]
     lines += ["", "Checks, read back from the database after each run:", ""]
     for figures in results:
         verdict = (
