@@ -5,19 +5,25 @@ check of the database afterwards."""
 
 from __future__ import annotations
 
+import datetime
 import http.client
 import json
+import os
 import random
+import shutil
 import socketserver
 import statistics
+import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from hsds import POSTGRES_ADMIN_URL, _drop_postgres, _recreate_postgres
-from serving import manage, production_env
+from results import write_section
+from serving import git_commit, machine, manage, production_env
 
 PG_DATABASE = "bench_referrals"
 #: Districts the referrals go to (DOSM codes): Sepang, Petaling, Johor Bahru, Kota Bharu.
@@ -302,3 +308,73 @@ def verify(answers: list[Answer], rows: list[dict[str, Any]]) -> Verdict:
     if broken:
         problems.append(f"{len(broken)} half-saved referrals, e.g. {broken[:3]}")
     return Verdict(accepted_tokens=len(answered), referrals=len(rows), problems=problems)
+
+
+# Running and reporting --------------------------------------------------------------------------
+
+
+class Figures(Protocol):
+    database: str
+    problems: list[str]
+
+
+Load = tuple[float, float, float]
+
+
+def step(text: str) -> None:
+    print(f"==> {text}", flush=True)
+
+
+def run[F: Figures](
+    *,
+    section: str,
+    databases: str,
+    write: bool,
+    bench: Callable[[str, Path], F],
+    report: Callable[[list[F], Load], str],
+) -> int:
+    """`bench` each database in a temporary folder, print the report, write it to RESULTS.md
+    under `section` unless told not to; exit status 1 when a check failed."""
+    load_before = os.getloadavg()
+    work = Path(tempfile.mkdtemp(prefix=f"direktori-bench-{section}-"))
+    results: list[F] = []
+    try:
+        for database in databases.split(","):
+            figures = bench(database, work)
+            for problem in figures.problems:
+                print(f"    PROBLEM: {problem}", flush=True)
+            finish(database)
+            results.append(figures)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    text = report(results, load_before)
+    print()
+    print(text)
+    if write:
+        write_section(section, text)
+        print("Written to bench/RESULTS.md")
+    return 1 if any(figures.problems for figures in results) else 0
+
+
+def header(title: str, load_before: Load) -> list[str]:
+    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return [
+        f"## {title}",
+        "",
+        f"Measured on {now}.",
+        "",
+        f"- git commit: `{git_commit()}`",
+        *machine(load_before),
+    ]
+
+
+def checks[F: Figures](results: list[F], passed: str) -> list[str]:
+    lines = ["", "Checks, read back from the database after each run:", ""]
+    for figures in results:
+        verdict = (
+            f"{passed}: **passed**"
+            if not figures.problems
+            else "**FAILED**: " + "; ".join(figures.problems)
+        )
+        lines.append(f"- {figures.database}: {verdict}.")
+    return lines

@@ -20,35 +20,36 @@ Figures go to bench/RESULTS.md ("referrals-crash").
 from __future__ import annotations
 
 import argparse
-import datetime
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from referral_bench import (
     Answer,
+    Load,
     Log,
     MailSink,
     accounts,
+    checks,
     database_rows,
-    finish,
+    header,
     payload,
     prepare,
+    run,
+    step,
     submit,
     verify,
 )
-from results import write_section
-from serving import free_port, git_commit, machine, manage, start_gunicorn, stop, wait_until_up
+from serving import free_port, manage, start_gunicorn, stop, wait_until_up
 
 INTEGRITY = """
 from django.db import connection
@@ -79,26 +80,13 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--no-write", action="store_true", help="print only, keep RESULTS.md")
     args = parser.parse_args()
-    load_before = os.getloadavg()
-    work = Path(tempfile.mkdtemp(prefix="direktori-bench-crash-"))
-    results = []
-    try:
-        for database in args.databases.split(","):
-            rng = random.Random(args.seed)
-            results.append(_bench(database, work, args.clients, args.kills, rng))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    report = _report(results, load_before, args.clients, args.kills)
-    print()
-    print(report)
-    if not args.no_write:
-        write_section("referrals-crash", report)
-        print("Written to bench/RESULTS.md")
-    return 1 if any(figures.problems for figures in results) else 0
-
-
-def _step(text: str) -> None:
-    print(f"==> {text}", flush=True)
+    return run(
+        section="referrals-crash",
+        databases=args.databases,
+        write=not args.no_write,
+        bench=partial(_bench, clients=args.clients, kills=args.kills, seed=args.seed),
+        report=partial(_report, clients=args.clients, kills=args.kills),
+    )
 
 
 def _kill(server: subprocess.Popen[bytes]) -> None:
@@ -108,10 +96,11 @@ def _kill(server: subprocess.Popen[bytes]) -> None:
     server.wait()
 
 
-def _bench(database: str, work: Path, clients: int, kills: int, rng: random.Random) -> Figures:
+def _bench(database: str, work: Path, *, clients: int, kills: int, seed: int) -> Figures:
     figures = Figures(database)
+    rng = random.Random(seed)
     mail = MailSink()
-    _step(f"{database}: a fresh database, as `make serve` prepares it")
+    step(f"{database}: a fresh database, as `make serve` prepares it")
     env = prepare(database, work, mail.port)
     keys = accounts(env, clients)
     port = free_port()
@@ -129,7 +118,7 @@ def _bench(database: str, work: Path, clients: int, kills: int, rng: random.Rand
             thread.start()
         for number in range(1, kills + 1):
             time.sleep(rng.uniform(2, 4))
-            _step(f"{database}: SIGKILL {number} of {kills}, mid-request")
+            step(f"{database}: SIGKILL {number} of {kills}, mid-request")
             _kill(server)
             figures.kills += 1
             time.sleep(1)
@@ -152,9 +141,6 @@ def _bench(database: str, work: Path, clients: int, kills: int, rng: random.Rand
         figures.problems.append(f"integrity_check: {figures.integrity}")
     if any(thread.is_alive() for thread in threads):
         figures.problems.append("a client still had no answer after 2 minutes")
-    for problem in figures.problems:
-        print(f"    PROBLEM: {problem}", flush=True)
-    finish(database)
     return figures
 
 
@@ -177,17 +163,9 @@ def _client(port: int, index: int, key: str, log: Log, stopping: threading.Event
             time.sleep(0.2)  # the server is down or restarting
 
 
-def _report(
-    results: list[Figures], load_before: tuple[float, float, float], clients: int, kills: int
-) -> str:
-    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+def _report(results: list[Figures], load_before: Load, *, clients: int, kills: int) -> str:
     lines = [
-        "## Referrals when the server is killed (bench/referrals_crash.py)",
-        "",
-        f"Measured on {now}.",
-        "",
-        f"- git commit: `{git_commit()}`",
-        *machine(load_before),
+        *header("Referrals when the server is killed (bench/referrals_crash.py)", load_before),
         "- server: gunicorn as `make serve` starts it (2 workers), on a database prepared as "
         "`make serve` prepares it (SQLite in WAL mode with `synchronous=NORMAL`, or PostgreSQL)",
         f"- {clients} CBO members submit through the API without pause; {kills} times the whole "
@@ -215,17 +193,13 @@ def _report(
             f"{f' (+{others} other)' if others else ''} | {len(found_again)} "
             f"| {figures.referrals:,} | {figures.integrity} |"
         )
-    lines += ["", "Checks, read back from the database after each run:", ""]
-    for figures in results:
-        verdict = (
-            "every answered submission present exactly once with the id it was answered with "
-            "and by its sender; no referral that no answer accepted; none half-saved (each has "
-            "its reference, status, target and district, one `submit` event and no other, one "
-            "audit event): **passed**"
-            if not figures.problems
-            else "**FAILED**: " + "; ".join(figures.problems)
-        )
-        lines.append(f"- {figures.database}: {verdict}.")
+    lines += checks(
+        results,
+        "every answered submission present exactly once with the id it was answered with and "
+        "by its sender; no referral that no answer accepted; none half-saved (each has its "
+        "reference, status, target and district, one `submit` event and no other, one audit "
+        "event)",
+    )
     return "\n".join(lines)
 
 

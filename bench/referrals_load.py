@@ -17,34 +17,34 @@ with its `submit` event and its audit event. Figures go to bench/RESULTS.md ("re
 from __future__ import annotations
 
 import argparse
-import datetime
-import os
 import random
-import shutil
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from referral_bench import (
     Answer,
+    Load,
     Log,
     MailSink,
     accounts,
+    checks,
     database_rows,
-    finish,
+    header,
     latency_ms,
     payload,
     prepare,
+    run,
+    step,
     submit,
     verify,
 )
-from results import write_section
-from serving import free_port, git_commit, machine, start_gunicorn, stop, wait_until_up
+from serving import free_port, start_gunicorn, stop, wait_until_up
 
 RETRY_EVERY = 10
 DOUBLE_TAP_EVERY = 25
@@ -67,33 +67,21 @@ def main() -> int:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--no-write", action="store_true", help="print only, keep RESULTS.md")
     args = parser.parse_args()
-    load_before = os.getloadavg()
-    work = Path(tempfile.mkdtemp(prefix="direktori-bench-referrals-"))
-    results = []
-    try:
-        for database in args.databases.split(","):
-            results.append(_bench(database, work, args.clients, args.seconds))
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    report = _report(results, load_before, args.clients, args.seconds)
-    print()
-    print(report)
-    if not args.no_write:
-        write_section("referrals-load", report)
-        print("Written to bench/RESULTS.md")
-    return 1 if any(figures.problems for figures in results) else 0
+    return run(
+        section="referrals-load",
+        databases=args.databases,
+        write=not args.no_write,
+        bench=partial(_bench, clients=args.clients, seconds=args.seconds),
+        report=partial(_report, clients=args.clients, seconds=args.seconds),
+    )
 
 
-def _step(text: str) -> None:
-    print(f"==> {text}", flush=True)
-
-
-def _bench(database: str, work: Path, clients: int, seconds: float) -> Figures:
+def _bench(database: str, work: Path, *, clients: int, seconds: float) -> Figures:
     figures = Figures(database)
     mail = MailSink()
-    _step(f"{database}: a fresh database, as `make serve` prepares it")
+    step(f"{database}: a fresh database, as `make serve` prepares it")
     env = prepare(database, work, mail.port)
-    _step(f"{database}: {clients} CBO member accounts with API tokens")
+    step(f"{database}: {clients} CBO member accounts with API tokens")
     tokens = accounts(env, clients)
     port = free_port()
     server = start_gunicorn(port, env, work)
@@ -101,7 +89,7 @@ def _bench(database: str, work: Path, clients: int, seconds: float) -> Figures:
         wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
         warm_up = Log()  # each worker's first requests load the code: not timed, but checked
         _run_clients(port, tokens[:4], 2, warm_up)
-        _step(f"{database}: {clients} clients submit for {seconds:.0f} s")
+        step(f"{database}: {clients} clients submit for {seconds:.0f} s")
         log = Log()
         emails_before = mail.messages
         started = time.perf_counter()
@@ -112,7 +100,7 @@ def _bench(database: str, work: Path, clients: int, seconds: float) -> Figures:
     finally:
         stop(server)
         mail.shutdown()
-    _step(f"{database}: reading the database back")
+    step(f"{database}: reading the database back")
     rows = database_rows(env)
     everything = warm_up.answers + figures.answers
     verdict = verify(everything, rows)
@@ -122,9 +110,6 @@ def _bench(database: str, work: Path, clients: int, seconds: float) -> Figures:
     if errors:
         kinds = Counter(answer.error.split(":")[0] for answer in errors)
         figures.problems.append(f"{len(errors)} errors: {dict(kinds)}")
-    for problem in figures.problems:
-        print(f"    PROBLEM: {problem}", flush=True)
-    finish(database)
     return figures
 
 
@@ -171,20 +156,9 @@ def _one_new_per_token(answers: list[Answer]) -> list[str]:
     return [f"{len(wrong)} client_tokens without exactly one 201"] if wrong else []
 
 
-def _report(
-    results: list[Figures],
-    load_before: tuple[float, float, float],
-    clients: int,
-    seconds: float,
-) -> str:
-    now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+def _report(results: list[Figures], load_before: Load, *, clients: int, seconds: float) -> str:
     lines = [
-        "## Referrals under load (bench/referrals_load.py)",
-        "",
-        f"Measured on {now}.",
-        "",
-        f"- git commit: `{git_commit()}`",
-        *machine(load_before),
+        *header("Referrals under load (bench/referrals_load.py)", load_before),
         f"- server: gunicorn as `make serve` starts it (`config.wsgi`, 2 workers, `DJANGO_DEBUG` "
         f"off), on a database prepared as `make serve` prepares it; clients: {clients} threads "
         "of one Python process on the same machine, one connection per request",
@@ -224,17 +198,12 @@ def _report(
         )
         + "), the notification's email included; the clients share the machine's CPUs.",
     ]
-    lines += ["", "Checks, read back from the database after each run:", ""]
-    for figures in results:
-        verdict = (
-            "every accepted referral present exactly once with the id it was answered with "
-            "and by its sender; one 201 per `client_token`, repeats answered 200 with the same "
-            "id; no referral that no answer accepted; each with one `submit` event and one "
-            "audit event: **passed**"
-            if not figures.problems
-            else "**FAILED**: " + "; ".join(figures.problems)
-        )
-        lines.append(f"- {figures.database}: {verdict}.")
+    lines += checks(
+        results,
+        "every accepted referral present exactly once with the id it was answered with and by "
+        "its sender; one 201 per `client_token`, repeats answered 200 with the same id; no "
+        "referral that no answer accepted; each with one `submit` event and one audit event",
+    )
     return "\n".join(lines)
 
 
