@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "direktori.stats",
     "direktori.training",
     "direktori.referrals",
+    "direktori.publishing",
 ]
 
 MIDDLEWARE = [

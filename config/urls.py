@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("akaun/aktiviti/", include("direktori.outreach.urls")),
     path("akaun/latihan/", include("direktori.training.urls")),
     path("akaun/rujukan/", include("direktori.referrals.urls")),
+    path("", include("direktori.publishing.urls")),
     path("latihan/", include("direktori.training.check_urls")),
     path("", include("direktori.stats.urls")),
     path("akaun/", include("direktori.members.urls")),

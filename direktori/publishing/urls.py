@@ -1,0 +1,5 @@
+from .views import booklets, spreadsheets
+
+app_name = "publishing"
+
+urlpatterns = [*booklets.urlpatterns, *spreadsheets.urlpatterns]
