@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "direktori.training",
     "direktori.referrals",
     "direktori.publishing",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -228,6 +229,16 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Kuala_Lumpur"
 USE_TZ = True
+
+# Background tasks (DESIGN §8): booklet PDFs are built by `manage.py db_worker`, a process of its
+# own beside the web servers (`make run` starts one; `make serve` does not: run it yourself).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# Uploaded and generated files (booklet PDFs): the default storage, a folder here; set STORAGES'
+# "default" to object storage when several nodes serve the site.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# A booklet build still queued or running this long after its last progress is taken as lost
+# (its worker stopped) and recorded as failed; the next request starts a new one.
+BOOKLET_BUILD_STALE_MINUTES = int(os.environ.get("DIREKTORI_BOOKLET_STALE_MINUTES", "30"))
 
 # Static files, served by the app itself (whitenoise), hashed and compressed outside DEBUG.
 STATIC_URL = "/static/"
