@@ -258,7 +258,7 @@ def _entry(organization: Organization, committee: list[dict[str, str]]) -> Entry
         description=organization.description,
         services=[
             ServiceEntry(
-                name=s.display_name,
+                name=s.display_name if s.display_name != organization.display_name else "",
                 description=s.description if s.description != organization.description else "",
                 eligibility=s.eligibility,
                 fees=s.fees,
@@ -298,7 +298,9 @@ def _by_place(entries: list[Entry], district: Area) -> list[PlaceSection]:
     for entry in entries:
         mukim, locality = _place_of(entry, district, areas)
         anchor = f"place-{mukim.pk}" if mukim else "place-district"
-        title = mukim.name if mukim else _("Across the district")
+        title = (
+            mukim.name if mukim else _("Elsewhere in %(district)s") % {"district": district.name}
+        )
         sections.setdefault(anchor, PlaceSection(title=title, anchor=anchor)).entries.append(entry)
         entry.place = ", ".join(a.name for a in (locality, mukim) if a) or district.name
     for section in sections.values():
