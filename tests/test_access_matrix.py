@@ -185,6 +185,7 @@ SAMPLES["accounts:manage_set_active"] = Sample(
     lambda w: {"pk": w.sepang_member().pk}, data={"active": "0"}
 )
 SAMPLES["audit:break_glass_end"] = Sample(lambda w: {"pk": w.grant().pk})
+SAMPLES["publishing:organization_vcard"] = Sample(lambda w: {"pk": w.organisation.pk})
 SAMPLES["verification:verify"] = Sample(lambda w: {"kind": "service", "pk": w.service.pk})
 SAMPLES["api-v1:verification_verify"] = Sample(lambda w: {"kind": "service", "id": w.service.pk})
 SAMPLES["api-v1:proposal_create"] = Sample(
