@@ -1,8 +1,9 @@
 """Fixtures of the end-to-end tests: Debian's chromium driven by Playwright against `live_server`.
 
 Every test gets a fresh database (`transactional_db`, which `live_server` implies) loaded with the
-Sepang demo (`manage.py seed_demo`), a new browser page with an empty cache, and a record of every
-console error, uncaught exception, failed request and unexpected HTTP error on that page.
+Sepang demo (`manage.py seed_demo` once, then a copy of what it wrote: snapshot.py), a new browser
+page with an empty cache, and a record of every console error, uncaught exception, failed request
+and unexpected HTTP error on that page.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from playwright.sync_api import (
 )
 
 from .chromium import CHROMIUM, CHROMIUM_ARGS
+from .snapshot import Snapshot
 
 LANGUAGES = ("ms", "en")
 MOBILE_VIEWPORT: ViewportSize = {"width": 360, "height": 740}
@@ -221,13 +223,24 @@ class DemoSite:
         return self.base_url + self.paths[page][language]
 
 
+@pytest.fixture(scope="session")
+def _seeded() -> dict[str, Snapshot]:
+    """The seeded database of the session's first browser test, kept for the others."""
+    return {}
+
+
 @pytest.fixture
-def demo(live_server: Any, settings: Any) -> DemoSite:
-    """The Sepang demo in a fresh database, served by the live server."""
+def demo(live_server: Any, settings: Any, _seeded: dict[str, Snapshot]) -> DemoSite:
+    """The Sepang demo in a fresh database, served by the live server: seeded by the first test
+    (`manage.py seed_demo`), put back from a snapshot for every later one (snapshot.py)."""
     # seed_demo hashes the demo administrator's password: a fast hasher (tests only) saves about a
     # second on every test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("seed_demo", verbosity=0)
+    if "demo" in _seeded:
+        _seeded["demo"].restore()
+    else:
+        call_command("seed_demo", verbosity=0)
+        _seeded["demo"] = Snapshot.take()
     return _demo_site(live_server.url)
 
 
