@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .places import Tree
@@ -38,6 +38,7 @@ WHOLE = ""
 UNALLOCATED = ":unallocated"
 
 type Cell = tuple[str, str]  # (area code or unallocated part, period key)
+type Rank = Callable[[Cell], int]
 
 
 @dataclass(frozen=True)
@@ -65,36 +66,50 @@ def table(sums: Mapping[Cell, int], tree: Tree) -> tuple[dict[Cell, int], list[R
     for (code, key), count in sums.items():
         values[(code, key)] = count
         values[(code, WHOLE)] = values.get((code, WHOLE), 0) + count
-    present = {code for code, _key in values}
-    relations: list[Relation] = []
-    nodes = list(present)
-    for parent in sorted(present):
-        children = [code for code in tree.children.get(parent, []) if code in present]
-        if not children and tree.by_code[parent].kind == "district":
-            continue
-        rest = unallocated(parent)
-        for key in [WHOLE, *keys]:
-            remainder = values.get((parent, key), 0) - sum(
-                values.get((c, key), 0) for c in children
-            )
-            if remainder:
-                values[(rest, key)] = remainder
-        if (rest, WHOLE) in values:
-            nodes.append(rest)
-        for key in [WHOLE, *keys]:
-            if (parent, key) in values:
-                parts = [(c, key) for c in [*children, rest] if (c, key) in values]
-                relations.append(Relation((parent, key), tuple(parts)))
+    nodes, relations = split_areas(values, [WHOLE, *keys], tree)
     for node in nodes:
         parts = [(node, key) for key in keys if (node, key) in values]
         relations.append(Relation((node, WHOLE), tuple(parts)))
     return values, relations
 
 
+def split_areas(
+    values: dict[Cell, int], keys: Sequence[str], tree: Tree
+) -> tuple[list[str], list[Relation]]:
+    """Adds to `values` each area's part not allocated below it (when not zero), for every period
+    key; returns the area nodes (areas and unallocated parts) and the relations "an area is the
+    sum of the areas below it and its unallocated part"."""
+    present = {code for code, _key in values}
+    relations: list[Relation] = []
+    nodes = sorted(present)
+    for parent in sorted(present):
+        children = [code for code in tree.children.get(parent, []) if code in present]
+        if not children and tree.by_code[parent].kind == "district":
+            continue
+        rest = unallocated(parent)
+        for key in keys:
+            remainder = values.get((parent, key), 0) - sum(
+                values.get((c, key), 0) for c in children
+            )
+            if remainder:
+                values[(rest, key)] = remainder
+        if any((rest, key) in values for key in keys):
+            nodes.append(rest)
+        for key in keys:
+            if (parent, key) in values:
+                parts = [(c, key) for c in [*children, rest] if (c, key) in values]
+                relations.append(Relation((parent, key), tuple(parts)))
+    return nodes, relations
+
+
 def suppress(
-    values: Mapping[Cell, int], relations: Sequence[Relation], threshold: int
+    values: Mapping[Cell, int],
+    relations: Sequence[Relation],
+    threshold: int,
+    rank: Rank = lambda _cell: 0,
 ) -> set[Cell]:
-    """The cells to hide (see the module's docstring)."""
+    """The cells to hide (see the module's docstring). A complement is chosen among the cells of
+    the lowest `rank` first (then the smallest count): a finer cell rather than a coarser one."""
     hidden = {cell for cell, count in values.items() if 0 < count < threshold}
     related: dict[Cell, list[int]] = defaultdict(list)
     for index, relation in enumerate(relations):
@@ -102,13 +117,21 @@ def suppress(
             related[cell].append(index)
     pending: Iterable[int] = range(len(relations))
     while True:
-        _apply_rules(pending, relations, related, values, hidden, threshold)
-        exposed = sorted(given_away(values, relations, hidden))
+        _apply_rules(pending, relations, related, values, hidden, threshold, rank)
+        equations, origin = _equations(values, relations, hidden)
+        narrowed_by: dict[Cell, dict[str, int]] = {}
+        by_bounds = bounded(equations, hidden, narrowed_by)
+        exposed = sorted(solved(equations, hidden) | by_bounds)
         if not exposed:
             return hidden
         added = set()
         for cell in exposed:
-            added |= _widen(cell, relations, related, values, hidden)
+            found = set()
+            if cell in by_bounds:
+                found = _widen_along(
+                    cell, narrowed_by, equations, origin, relations, values, hidden, rank
+                )
+            added |= found or _widen(cell, relations, related, values, hidden, rank)
         if not added:  # cannot happen: what gives a cell away are shown cells linked to it
             raise AssertionError(f"cannot protect {exposed[:3]}")
         hidden |= added
@@ -122,13 +145,14 @@ def _apply_rules(
     values: Mapping[Cell, int],
     hidden: set[Cell],
     threshold: int,
+    rank: Rank,
 ) -> None:
     queue = deque(pending)
     waiting = set(queue)
     while queue:
         index = queue.popleft()
         waiting.discard(index)
-        for cell in _repair(relations[index], values, hidden, threshold):
+        for cell in _repair(relations[index], values, hidden, threshold, rank):
             hidden.add(cell)
             for other in related[cell]:
                 if other not in waiting:
@@ -142,6 +166,7 @@ def _widen(
     related: Mapping[Cell, list[int]],
     values: Mapping[Cell, int],
     hidden: set[Cell],
+    rank: Rank,
 ) -> set[Cell]:
     """For a hidden cell the shown ones give away: the smallest shown non-zero cell of the sums
     nearest to it. Sums reach it through hidden cells, and whatever gives it away is shown cells
@@ -152,7 +177,7 @@ def _widen(
         indices = sorted({i for c in ring for i in related[c]} - seen_relations)
         seen_relations.update(indices)
         cells = {c for i in indices for c in (relations[i].total, *relations[i].parts)}
-        shown = _shown_smallest_first(cells, values, hidden)
+        shown = _shown_smallest_first(cells, values, hidden, rank)
         if shown:
             return {shown[0]}
         ring = sorted(c for c in cells - seen_cells if c in hidden)
@@ -160,12 +185,47 @@ def _widen(
     return set()
 
 
+def _widen_along(
+    cell: Cell,
+    narrowed_by: Mapping[Cell, Mapping[str, int]],
+    equations: Sequence[Equation],
+    origin: Sequence[int],
+    relations: Sequence[Relation],
+    values: Mapping[Cell, int],
+    hidden: set[Cell],
+    rank: Rank,
+) -> set[Cell]:
+    """For a hidden cell whose range the sums narrowed to one value: the smallest shown non-zero
+    cell of the sums that narrowed it, or (when those show nothing) of the sums that narrowed
+    their hidden cells, and so on. Hiding it loosens the very bound that gave the cell away."""
+    seen_cells, seen_equations = {cell}, set[int]()
+    ring = [cell]
+    while ring:
+        indices = sorted(
+            {e for c in ring for e in narrowed_by.get(c, {}).values()} - seen_equations
+        )
+        seen_equations.update(indices)
+        cells = {
+            c for e in indices for c in (relations[origin[e]].total, *relations[origin[e]].parts)
+        }
+        shown = _shown_smallest_first(cells, values, hidden, rank)
+        if shown:
+            return {shown[0]}
+        ring = sorted({c for e in indices for c in equations[e][0]} - seen_cells)
+        seen_cells.update(ring)
+    return set()
+
+
 def _repair(
-    relation: Relation, values: Mapping[Cell, int], hidden: set[Cell], threshold: int
+    relation: Relation,
+    values: Mapping[Cell, int],
+    hidden: set[Cell],
+    threshold: int,
+    rank: Rank,
 ) -> list[Cell]:
     """The cells to hide so that this relation gives nothing hidden away."""
     parts_hidden = [part for part in relation.parts if part in hidden]
-    candidates = _shown_smallest_first(relation.parts, values, hidden)
+    candidates = _shown_smallest_first(relation.parts, values, hidden, rank)
     if relation.total in hidden:
         return [] if parts_hidden else candidates[:1]
     if not parts_hidden:
@@ -183,10 +243,10 @@ def _repair(
 
 
 def _shown_smallest_first(
-    cells: Iterable[Cell], values: Mapping[Cell, int], hidden: set[Cell]
+    cells: Iterable[Cell], values: Mapping[Cell, int], hidden: set[Cell], rank: Rank
 ) -> list[Cell]:
     shown = [cell for cell in cells if cell not in hidden and values[cell] > 0]
-    return sorted(shown, key=lambda cell: (values[cell], cell))
+    return sorted(shown, key=lambda cell: (rank(cell), values[cell], cell))
 
 
 #: A prime near 2**61: the hidden cells' unknowns are solved modulo it (exact, and fast).
@@ -200,7 +260,7 @@ def given_away(
 ) -> set[Cell]:
     """The hidden cells that the shown cells and the sums work out exactly, by algebra or by
     narrowing their ranges (a hidden count is at least 1: zero is never hidden)."""
-    equations = _equations(values, relations, hidden)
+    equations, _origin = _equations(values, relations, hidden)
     return solved(equations, hidden) | bounded(equations, hidden)
 
 
@@ -209,9 +269,10 @@ type Equation = tuple[dict[Cell, int], int]  # Σ coefficient × hidden cell = c
 
 def _equations(
     values: Mapping[Cell, int], relations: Sequence[Relation], hidden: set[Cell]
-) -> list[Equation]:
-    equations = []
-    for relation in relations:
+) -> tuple[list[Equation], list[int]]:
+    """The equations in the hidden cells, and the index of the relation of each."""
+    equations, origin = [], []
+    for index, relation in enumerate(relations):
         coefficients: dict[Cell, int] = {}
         constant = 0
         for cell, sign in ((relation.total, 1), *((part, -1) for part in relation.parts)):
@@ -222,7 +283,8 @@ def _equations(
         coefficients = {cell: a for cell, a in coefficients.items() if a}
         if coefficients:
             equations.append((coefficients, constant))
-    return equations
+            origin.append(index)
+    return equations, origin
 
 
 def solved(equations: Sequence[Equation], hidden: set[Cell]) -> set[Cell]:
@@ -270,10 +332,15 @@ def _null_vector(size: int, pivots: Mapping[int, dict[int, int]]) -> list[int]:
     return vector
 
 
-def bounded(equations: Sequence[Equation], hidden: set[Cell]) -> set[Cell]:
+def bounded(
+    equations: Sequence[Equation],
+    hidden: set[Cell],
+    narrowed_by: dict[Cell, dict[str, int]] | None = None,
+) -> set[Cell]:
     """The hidden cells whose range the equations narrow to one value, each hidden count being
     at least 1: each equation bounds each of its cells by the ranges of the others, until the
-    ranges stop changing (or ROUNDS)."""
+    ranges stop changing (or ROUNDS). `narrowed_by` receives, for each cell, the equations that
+    set its final lower and upper bounds ("low", "high")."""
     low = dict.fromkeys(hidden, 1)
     high: dict[Cell, int | None] = dict.fromkeys(hidden)  # None: no upper bound known
     of_cell: dict[Cell, list[int]] = defaultdict(list)
@@ -286,7 +353,18 @@ def bounded(equations: Sequence[Equation], hidden: set[Cell]) -> set[Cell]:
             break
         changed: set[Cell] = set()
         for index in sorted(pending):
-            changed |= _narrow(equations[index], low, high)
+            before = {cell: (low[cell], high[cell]) for cell in equations[index][0]}
+            narrowed = _narrow(equations[index], low, high)
+            for cell in narrowed:
+                if narrowed_by is None:
+                    break
+                # Only the equations that set the final bounds: what gives the cell away.
+                sources = narrowed_by.setdefault(cell, {})
+                if low[cell] != before[cell][0]:
+                    sources["low"] = index
+                if high[cell] != before[cell][1]:
+                    sources["high"] = index
+            changed |= narrowed
         pending = {index for cell in changed for index in of_cell[cell]}
     return {cell for cell in hidden if high[cell] == low[cell]}
 

@@ -167,6 +167,39 @@ class StatisticRollup(models.Model):
         )
 
 
+class PublicStatisticCell(models.Model):
+    """One cell of a category's canonical public table (`canonical`): an area node (`area`, or
+    its part not allocated below it) and a calendar period or a figure's period, its count and
+    whether the public may see it. Derived data: `services.public_cells_refresh` rewrites it."""
+
+    category = models.CharField(max_length=20, choices=Category)
+    area = models.ForeignKey("areas.Area", on_delete=models.CASCADE, related_name="+")
+    unallocated = models.BooleanField(default=False)
+    period = models.CharField(max_length=20)  # 2023, 2023-H1, 2023-Q2, 2023-04, 2023-04..2023-06
+    period_start = models.DateField()
+    period_end = models.DateField()
+    count = models.PositiveBigIntegerField()
+    suppressed = models.BooleanField()
+
+    class Meta:
+        verbose_name = _("public statistics cell")
+        verbose_name_plural = _("public statistics cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "area", "unallocated", "period"],
+                name="public_statistic_one_cell",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["area", "category", "period_start"], name="public_statistic_area_first"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.period} {self.area_id}: {self.count}"
+
+
 def _inside_q(start: datetime.date | None, end: datetime.date | None) -> Q:
     # CONTRACT: a figure counts only when its whole period lies inside the range.
     condition = Q()

@@ -19,9 +19,9 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Sum
 from django.utils.translation import gettext as _
 
-from . import disclosure, places
+from . import canonical, disclosure, places
 from .disclosure import WHOLE, Cell, is_unallocated, unallocated
-from .models import StatisticImport, StatisticRecord, StatisticRollup
+from .models import PublicStatisticCell, StatisticRecord, StatisticRollup
 from .places import Place, Tree
 
 type GroupBy = Literal["", "state", "district", "month"]
@@ -65,8 +65,9 @@ def period_key(start: datetime.date, end: datetime.date) -> str:
 
 
 def statistics(query: StatisticsQuery, *, exact: bool) -> Statistics:
-    """Official figures, exact or as the public sees them: with `exact` False, every query of
-    this category and range hides the same cells of one table, whatever its area and grouping."""
+    """Official figures, exact or as the public sees them: with `exact` False, every answer is
+    built from the category's one protected table (`canonical`), whatever its range, area and
+    grouping."""
     return _answer(query, exact, OFFICIAL)
 
 
@@ -93,70 +94,126 @@ def sources(query: StatisticsQuery) -> list[str]:
 
 
 type Sums = Callable[[StatisticsQuery, Tree, set[str] | None], dict[tuple[str, str], int]]
+type Published = tuple[dict[str, dict[str, canonical.Entry]], dict[str, set[str]]]
+type Public = Callable[[StatisticsQuery, Tree, set[str]], Published]
 
 
 @dataclass(frozen=True)
 class Kind:
-    name: str
-    sums: Sums
-    version: Callable[[], str]
+    sums: Sums  # exact sums, for officers
+    public: Public  # the canonical public cells of some area nodes inside the range
 
 
 def _answer(query: StatisticsQuery, exact: bool, kind: Kind) -> Statistics:
     tree = places.tree()
-    if exact:
-        values, _relations = disclosure.table(kind.sums(query, tree, _needed(query, tree)), tree)
-        hidden: set[Cell] = set()
+    if not exact:
+        return _public_answer(query, tree, kind)
+    values, _relations = disclosure.table(kind.sums(query, tree, _needed(query, tree)), tree)
+    if query.group_by == "month":
+        cells = sorted(cell for cell in values if cell[0] == query.area.code and cell[1] != WHOLE)
     else:
-        values, hidden = protected_table(query, tree, kind)
-    cells = _row_cells(query, tree, values)
-    total = (query.area.code, WHOLE)
+        cells = [(node, WHOLE) for node in _row_nodes(query, tree) if (node, WHOLE) in values]
     return Statistics(
-        total=None if total in hidden else values.get(total, 0),
-        suppressed=total in hidden,
+        total=values.get((query.area.code, WHOLE), 0),
+        suppressed=False,
         rows=[
             Row(
                 key=cell[0] if cell[1] == WHOLE else cell[1],
                 name=_name(cell, tree),
-                count=None if cell in hidden else values[cell],
-                suppressed=cell in hidden,
+                count=values[cell],
+                suppressed=False,
             )
             for cell in cells
         ],
-        exact=exact,
+        exact=True,
     )
 
 
-def protected_table(
-    query: StatisticsQuery, tree: Tree, kind: Kind
-) -> tuple[dict[Cell, int], set[Cell]]:
-    """Every cell of the category and range, and those hidden from the public; remembered in
-    Django's cache for STATISTICS_CACHE_SECONDS (any change of the figures makes a new key)."""
-    key = ":".join(
-        [
-            "statistics-protected",
-            kind.name,
-            query.category,
-            str(query.start),
-            str(query.end),
-            str(threshold()),
-            kind.version(),
-        ]
+def _public_answer(query: StatisticsQuery, tree: Tree, kind: Kind) -> Statistics:
+    """Every number is a sum of shown cells of the canonical public table (`canonical`)."""
+    code = query.area.code
+    nodes = _row_nodes(query, tree)
+    entries, cut = kind.public(query, tree, {code, *nodes})
+    total, suppressed = canonical.combine(entries.get(code, {}), bool(cut.get(code)))
+    rows = []
+    if query.group_by == "month":
+        mine, cut_keys = entries.get(code, {}), cut.get(code, set())
+        for key in sorted({key for key in mine if canonical.is_finest(key)} | cut_keys):
+            hidden = key in cut_keys or mine[key][1]
+            rows.append(Row(key, key, None if hidden else mine[key][0], hidden))
+    for node in nodes:
+        if node in entries or node in cut:
+            count, hidden = canonical.combine(entries.get(node, {}), bool(cut.get(node)))
+            rows.append(Row(node, _name((node, WHOLE), tree), count, hidden))
+    return Statistics(total=total, suppressed=suppressed, rows=rows, exact=False)
+
+
+def official_public(query: StatisticsQuery, tree: Tree, nodes: set[str]) -> Published:
+    """The stored canonical cells (`PublicStatisticCell`) of these nodes inside the range."""
+    codes = {node.removesuffix(disclosure.UNALLOCATED) for node in nodes}
+    rows = PublicStatisticCell.objects.filter(
+        category=query.category, area_id__in=[tree.by_code[code].id for code in codes]
     )
+    if query.start is not None:
+        rows = rows.filter(period_start__gte=query.start)
+    if query.end is not None:
+        rows = rows.filter(period_end__lte=query.end)
+    entries: dict[str, dict[str, canonical.Entry]] = defaultdict(dict)
+    for area_id, rest, period, count, hidden in rows.values_list(
+        "area_id", "unallocated", "period", "count", "suppressed"
+    ):
+        node = tree.by_id[area_id].code
+        node = unallocated(node) if rest else node
+        if node in nodes:
+            entries[node][period] = (count, hidden)
+    return dict(entries), _cut(query, tree, nodes)
+
+
+def _cut(query: StatisticsQuery, tree: Tree, nodes: set[str]) -> dict[str, set[str]]:
+    """For a range that begins or ends inside a month: the nodes' figures inside the range whose
+    period key is not (a month cut by the range), by node. An unallocated part counts as cut when
+    its area is (its own figures are not told apart here)."""
+    start, end = query.start, query.end
+    after_start = start is not None and start.day != 1
+    before_end = end is not None and (end + datetime.timedelta(days=1)).day != 1
+    if not (after_start or before_end):
+        return {}
+    codes = {node.removesuffix(disclosure.UNALLOCATED) for node in nodes}
+    rows = StatisticRollup.objects.of_category(query.category).inside(start, end)
+    rows = rows.filter(area_id__in=[tree.by_code[code].id for code in codes])
+    cut: dict[str, set[str]] = defaultdict(set)
+    for area_id, first, last in rows.values_list("area_id", "period_start", "period_end"):
+        key = period_key(first, last)
+        if not canonical.inside(key, start, end):
+            code = tree.by_id[area_id].code
+            for node in (code, unallocated(code)):
+                if node in nodes:
+                    cut[node].add(key)
+    return dict(cut)
+
+
+def referrals_public(query: StatisticsQuery, tree: Tree, nodes: set[str]) -> Published:
+    """Referrals' canonical table is worked out on request (referrals change without an import)
+    and kept in Django's cache for STATISTICS_CACHE_SECONDS, until any referral changes."""
+    key = f"statistics-referrals-canonical:{query.category}:{threshold()}:{_referrals_version()}"
     seconds = int(getattr(settings, "STATISTICS_CACHE_SECONDS", 3600))
     found = cache.get(key) if seconds > 0 else None
     if found is None:
-        whole = StatisticsQuery(query.category, query.start, query.end, tree.country)
-        values, relations = disclosure.table(kind.sums(whole, tree, None), tree)
-        found = (values, disclosure.suppress(values, relations, threshold()))
+        whole = StatisticsQuery(query.category, None, None, tree.country)
+        found = canonical.protect(referral_sums(whole, tree, None), tree, threshold())
         if seconds > 0:
             cache.set(key, found, seconds)
-    return found
+    values, hidden = found
+    entries: dict[str, dict[str, canonical.Entry]] = defaultdict(dict)
+    for (node, period), count in values.items():
+        if node in nodes and canonical.inside(period, query.start, query.end):
+            entries[node][period] = (count, (node, period) in hidden)
+    return dict(entries), {}
 
 
-def _imports_version() -> str:
-    imports = StatisticImport.objects.aggregate(latest=Max("imported_at"), count=Count("pk"))
-    return f"{imports['count']}-{imports['latest'] and imports['latest'].timestamp()}"
+def rollup_sums(category: str, tree: Tree) -> dict[tuple[str, str], int]:
+    """(area code, period key) → every figure of the category, from the roll-ups."""
+    return _sums_from_rollups(StatisticsQuery(category, None, None, tree.country), tree, None)
 
 
 def _referrals_version() -> str:
@@ -249,14 +306,13 @@ def _needed(query: StatisticsQuery, tree: Tree) -> set[str]:
     return {code}
 
 
-def _row_cells(query: StatisticsQuery, tree: Tree, values: dict[Cell, int]) -> list[Cell]:
+def _row_nodes(query: StatisticsQuery, tree: Tree) -> list[str]:
+    """The area nodes of the rows by state or district (none by month or without grouping)."""
     code = query.area.code
-    if query.group_by == "month":
-        return sorted(cell for cell in values if cell[0] == code and cell[1] != WHOLE)
-    if query.group_by == "" or query.area.kind == "district":
-        return [(code, WHOLE)] if query.group_by else []
-    if query.group_by == "state" and query.area.kind == "state":
-        return [(code, WHOLE)]
+    if query.group_by in ("", "month"):
+        return []
+    if query.area.kind == "district" or (query.group_by == "state" and query.area.kind == "state"):
+        return [code]
     if query.group_by == "district" and query.area.kind == "country":
         nodes = [
             node
@@ -266,7 +322,7 @@ def _row_cells(query: StatisticsQuery, tree: Tree, values: dict[Cell, int]) -> l
     else:
         nodes = list(tree.children.get(code, []))
     nodes.append(unallocated(code))
-    return [(node, WHOLE) for node in nodes if (node, WHOLE) in values]
+    return nodes
 
 
 def _name(cell: Cell, tree: Tree) -> str:
@@ -281,5 +337,5 @@ def _name(cell: Cell, tree: Tree) -> str:
     return _("%(state)s, not allocated to a district") % {"state": area.label}
 
 
-OFFICIAL = Kind("official", figure_sums, _imports_version)
-REFERRALS = Kind("referrals", referral_sums, _referrals_version)
+OFFICIAL = Kind(figure_sums, official_public)
+REFERRALS = Kind(referral_sums, referrals_public)

@@ -16,8 +16,15 @@ from django.utils import timezone
 from direktori.audit.models import Action
 from direktori.audit.services import audit_record
 
-from . import places
-from .models import StatisticImport, StatisticRecord, StatisticRollup
+from . import canonical, places, selectors
+from .disclosure import UNALLOCATED, is_unallocated
+from .models import (
+    Category,
+    PublicStatisticCell,
+    StatisticImport,
+    StatisticRecord,
+    StatisticRollup,
+)
 
 BATCH_SIZE = 2000
 
@@ -142,15 +149,20 @@ def _by_start(
 def rollups_refresh(*, periods: Iterable[tuple[datetime.date, datetime.date]] | None = None) -> int:
     """Rewrites the roll-ups of these periods (all of them when None) from the records: for each
     period, category and area, the figures of the area and everything below it, all sources
-    together. Returns the number of roll-up rows written."""
+    together; then the canonical public table of every category touched. Returns the number of
+    roll-up rows written."""
     tree = places.tree()
+    touched: set[str] = set()
     if periods is None:
         StatisticRollup.objects.all().delete()
         selections = [StatisticRecord.objects.all()]
+        touched.update(Category.values)
     else:
         selections = []
         for start, ends in _by_start(periods).items():
-            StatisticRollup.objects.filter(period_start=start, period_end__in=ends).delete()
+            old = StatisticRollup.objects.filter(period_start=start, period_end__in=ends)
+            touched.update(old.values_list("category", flat=True).distinct())
+            old.delete()
             selections.append(
                 StatisticRecord.objects.filter(period_start=start, period_end__in=ends)
             )
@@ -177,5 +189,36 @@ def rollups_refresh(*, periods: Iterable[tuple[datetime.date, datetime.date]] | 
             for (start, end, category, code), total in sums.items()
         ]
         StatisticRollup.objects.bulk_create(rollups, batch_size=BATCH_SIZE)
+        touched.update(category for _start, _end, category, _code in sums)
         written += len(rollups)
+    for category in sorted(touched):
+        public_cells_refresh(category)
     return written
+
+
+def public_cells_refresh(category: str) -> int:
+    """Protects the category's canonical public table from its roll-ups and stores it
+    (`PublicStatisticCell`), replacing the previous one. Returns the number of cells."""
+    tree = places.tree()
+    values, hidden = canonical.protect(
+        selectors.rollup_sums(category, tree), tree, selectors.threshold()
+    )
+    PublicStatisticCell.objects.filter(category=category).delete()
+    cells = []
+    for (node, period), count in values.items():
+        code, unallocated = node.removesuffix(UNALLOCATED), is_unallocated(node)
+        start, end = canonical.span(period)
+        cells.append(
+            PublicStatisticCell(
+                category=category,
+                area_id=tree.by_code[code].id,
+                unallocated=unallocated,
+                period=period,
+                period_start=start,
+                period_end=end,
+                count=count,
+                suppressed=(node, period) in hidden,
+            )
+        )
+    PublicStatisticCell.objects.bulk_create(cells, batch_size=BATCH_SIZE)
+    return len(cells)
