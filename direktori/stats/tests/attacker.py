@@ -72,32 +72,42 @@ def _determined_by_algebra(equations: list[Equation]) -> set[int]:
 
 
 def _determined_by_bounds(equations: list[Equation], lowest: list[int]) -> set[int]:
+    """Each equation bounds each of its unknowns by the range of its other terms, until nothing
+    narrows: Σ a·x = constant, so a_j·x_j lies in constant − (the others' range)."""
     size = len(lowest)
-    low = [Fraction(n) for n in lowest]
+    low: list[Fraction | float] = [Fraction(n) for n in lowest]
     high: list[Fraction | float] = [math.inf] * size
     for _round in range(50):
         changed = False
         for coefficients, constant in equations:
+            terms = {
+                i: sorted((c * low[i], c * high[i] if high[i] != math.inf else c * math.inf))
+                for i, c in coefficients.items()
+            }
+            finite_low = sum(t[0] for t in terms.values() if t[0] != -math.inf)
+            finite_high = sum(t[1] for t in terms.values() if t[1] != math.inf)
+            open_low = sum(1 for t in terms.values() if t[0] == -math.inf)
+            open_high = sum(1 for t in terms.values() if t[1] == math.inf)
             for j, a in coefficients.items():
-                # a·x_j = constant − Σ others: the others' range bounds x_j.
-                rest_low: Fraction | float = Fraction(0)
-                rest_high: Fraction | float = Fraction(0)
-                for i, c in coefficients.items():
-                    if i == j:
-                        continue
-                    term = (c * low[i], c * high[i] if high[i] != math.inf else c * math.inf)
-                    rest_low += min(term)
-                    rest_high += max(term)
+                own_low, own_high = terms[j]
+                others_open_low = open_low - (own_low == -math.inf)
+                others_open_high = open_high - (own_high == math.inf)
+                rest_low = (
+                    -math.inf
+                    if others_open_low
+                    else finite_low - (own_low if own_low != -math.inf else 0)
+                )
+                rest_high = (
+                    math.inf
+                    if others_open_high
+                    else finite_high - (own_high if own_high != math.inf else 0)
+                )
                 ends = ((constant - rest_high) / a, (constant - rest_low) / a)
                 new_low, new_high = min(ends), max(ends)
-                if new_low != -math.inf:
-                    new_low = math.ceil(new_low)
-                if new_high != math.inf:
-                    new_high = math.floor(new_high)
-                if new_low > low[j]:
-                    low[j], changed = Fraction(new_low), True
-                if new_high < high[j]:
-                    high[j], changed = new_high, True
+                if new_low != -math.inf and math.ceil(new_low) > low[j]:
+                    low[j], changed = Fraction(math.ceil(new_low)), True
+                if new_high != math.inf and math.floor(new_high) < high[j]:
+                    high[j], changed = Fraction(math.floor(new_high)), True
         if not changed:
             break
     return {j for j in range(size) if high[j] == low[j]}
