@@ -3,6 +3,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.test import override_settings
 
 
@@ -11,8 +12,12 @@ def _collected_static(
     django_db_blocker: object, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[None]:
     """Tests run with the production static storage (hashed, compressed), as `make serve` does,
-    collected into a folder of their own: test runs side by side never share one."""
-    with override_settings(STATIC_ROOT=tmp_path_factory.mktemp("staticfiles")):
+    collected into a folder of their own: test runs side by side never share one. Files saved to
+    the default storage (booklet PDFs) go to a folder of the session's own too."""
+    with override_settings(
+        STATIC_ROOT=tmp_path_factory.mktemp("staticfiles"),
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+    ):
         call_command("collectstatic", "--no-input", verbosity=0)
         yield
 
@@ -24,10 +29,35 @@ def _fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture
-def reference_areas(db: None) -> None:
+def reference_areas(db: None, _reference_area_rows: dict[str, list[Any]]) -> None:
+    """Malaysia's states and districts and Sepang's mukim and localities (`load_reference`).
+
+    The first test loads them as the command does and keeps the rows; every later test writes the
+    same rows back in two bulk inserts, without reading the boundary file again (seconds a test).
+    """
+    from django.db import connection
+
+    from direktori.areas.models import Area, AreaBoundary
     from direktori.areas.services import areas_load_reference
 
-    areas_load_reference()
+    if not _reference_area_rows or Area.objects.exists():
+        areas_load_reference()
+        _reference_area_rows["areas"] = list(Area.objects.order_by("path").values())
+        _reference_area_rows["boundaries"] = list(AreaBoundary.objects.values())
+        return
+    Area.objects.bulk_create(Area(**row) for row in _reference_area_rows["areas"])
+    AreaBoundary.objects.bulk_create(
+        AreaBoundary(**row) for row in _reference_area_rows["boundaries"]
+    )
+    # Rows written with their ids leave the id sequences behind (PostgreSQL): move them on.
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [Area, AreaBoundary]):
+            cursor.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def _reference_area_rows() -> dict[str, list[Any]]:
+    return {}
 
 
 @pytest.fixture(autouse=True)
