@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -200,11 +199,6 @@ def parse_row(cells: dict[str, str], known: Known, actor: Any, add: Add) -> Valu
     values["confidential"] = FLAGS.get(confidential, False)
     if (cells["address_2"] or cells["city"] or cells["postcode"]) and not cells["address_1"]:
         add("address_1", _("Give the first line of the address."))
-    if cells["email"]:
-        try:
-            validate_email(cells["email"])
-        except ValidationError:
-            add("email", _("This is not an email address."))
     verified_on = date_cell(cells, "verified_on", add)
     if verified_on and verified_on > timezone.localdate():
         add("verified_on", _("This date is in the future."))
@@ -248,7 +242,7 @@ def _area(text: str, known: Known, actor: Any, add: Add) -> str:
         add("area", _("No area has this code or name."))
         return ""
     if not _may_load(actor, area):
-        add("area", _("This area is outside your area."))
+        add("area", _("This area lies outside your area."))
         return ""
     return area.code
 
