@@ -35,13 +35,13 @@ $(VENV)/.dev: requirements-dev.lock | check-python
 	$(PIP) install --quiet --disable-pip-version-check --require-hashes -r requirements-dev.lock
 	@touch $@ $(VENV)/.runtime
 
-run: $(VENV)/.runtime ## Set everything up and serve the Sepang demo at http://127.0.0.1:$(PORT)
+run: $(VENV)/.runtime ## Set everything up and serve the Sepang demo (and run its background tasks) at http://127.0.0.1:$(PORT)
 	DJANGO_DEBUG=1 $(MANAGE) migrate --no-input -v 0
 	DJANGO_DEBUG=1 $(MANAGE) seed_demo
 	@echo "Direktori CBO: http://127.0.0.1:$(PORT)/ (Bahasa Melayu) and http://127.0.0.1:$(PORT)/en/ (English)"
-	DJANGO_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
+	DJANGO_DEBUG=1 PY=$(PY) PORT=$(PORT) scripts/run-dev
 
-serve: $(VENV)/.runtime ## Production-style server (gunicorn) on PORT against DATABASE_URL
+serve: $(VENV)/.runtime ## Production-style server (gunicorn) on PORT against DATABASE_URL; run `manage.py db_worker` beside it for background tasks
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_reference
 	$(MANAGE) collectstatic --no-input -v 0

@@ -403,6 +403,24 @@ SAMPLES["api-v1:training_session_create"] = Sample(
 )
 
 
+def _sepang_booklet(w: World) -> Any:
+    """A Sepang booklet, made (a tiny PDF in the default storage) or, with `done=False`, queued."""
+    from django.core.files.base import ContentFile
+
+    from direktori.publishing.models import BookletBuild
+
+    build = BookletBuild(district=w.sepang, language="ms", paper="a5", status="done")
+    build.pdf.save("sample.pdf", ContentFile(b"%PDF-1.7\n%%EOF\n"), save=False)
+    build.save()
+    return build
+
+
+SAMPLES["publishing:booklet_download"] = Sample(
+    lambda w: {"code": _sepang_booklet(w).district.code, "language": "ms", "paper": "a5"}
+)
+SAMPLES["publishing:booklet_status"] = Sample(lambda w: {"pk": _sepang_booklet(w).pk})
+
+
 def detail_kwargs(name: str, world: World) -> dict[str, Any] | None:
     """URL arguments for HSDS detail routes that have no sample: the first record's id."""
     from direktori.directory.models import ServiceAtLocation, Taxonomy, TaxonomyTerm

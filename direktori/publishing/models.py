@@ -1,6 +1,6 @@
 """Booklet builds: one row per PDF asked for from the web, built by a background task
 (`tasks.booklet_build_run`) and kept until a newer build of the same district, language and paper
-succeeds (`services.booklet_request`, docs/publishing.md)."""
+succeeds (`services.booklet_request`, docs/security.md "Booklets")."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""Booklets asked for from the web (docs/publishing.md): `booklet_request` queues a build, or
-answers with the booklet already made when the data has not changed, or with the build already
-under way; `booklet_build` is the background task's work (`tasks.booklet_build_run`).
+"""Booklets asked for from the web (docs/security.md "Booklets"): `booklet_request` queues a
+build, or answers with the booklet already made when the data has not changed, or with the build
+already under way; `booklet_build` is the background task's work (`tasks.booklet_build_run`).
 
 A build's PDF reaches storage only once it is whole, under a name of its own, so a build that
 fails or stops half-way never leaves a half-written file where downloads look. A build whose
