@@ -49,12 +49,17 @@ serve: $(VENV)/.runtime ## Production-style server (gunicorn) on PORT against DA
 	  --access-logfile - --access-logformat '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(L)ss' \
 	  --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
+# The suite runs on every CPU (pytest-xdist), one test file per worker at a time so that a module's
+# shared data is built once. TEST_WORKERS=0 runs it in this one process (easier to debug).
+TEST_WORKERS ?= auto
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),,-n $(TEST_WORKERS) --dist loadfile)
+
 test: $(VENV)/.dev ## Run the whole suite (browser tests included) on DATABASE_URL or SQLite
 	@scripts/ensure-test-tools
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-fast: $(VENV)/.dev ## The suite without the browser tests
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) -m "not browser" $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev ## ruff (lint and format check), mypy, migrations up to date
 	$(VENV)/bin/ruff check .
