@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from direktori.areas.models import Area
-from direktori.directory.models import TaxonomyTerm
+from direktori.directory.forms import SearchForm
 from direktori.directory.models.organisations import Status
 
 from .entries_export import loadable_areas
@@ -32,20 +32,9 @@ class EntriesFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Words"), max_length=200, required=False)
     kawasan = forms.ChoiceField(label=_("Area"), required=False)
-    kumpulan = forms.ModelChoiceField(
-        label=_("Target group"),
-        queryset=TaxonomyTerm.objects.target_groups(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All target groups"),
-    )
-    kategori = forms.ModelChoiceField(
-        label=_("Category"),
-        queryset=TaxonomyTerm.objects.categories(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("All categories"),
-    )
+    # The search's own fields: the same names, lists and messages as /cari/.
+    kumpulan = SearchForm.base_fields["kumpulan"]
+    kategori = SearchForm.base_fields["kategori"]
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any status")), *Status.choices], required=False
     )
