@@ -143,6 +143,29 @@ def test_a_request_while_one_is_under_way_returns_it(
     assert event.action == Action.RECORD_VIEWED and event.detail["outcome"] == "in_progress"
 
 
+def test_two_requests_at_once_queue_one_build(
+    sepang: Area,
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    enqueued: list[Any],
+) -> None:
+    """The other request inserts its build between this one's look and its insert."""
+    other = BookletBuild.objects.create(district=sepang, language="ms", paper="a5")
+    current = services._current
+    looks: list[Any] = []
+
+    def first_look_misses_it(builds: Any, fingerprint: str) -> Any:
+        looks.append(fingerprint)
+        return None if len(looks) == 1 else current(builds, fingerprint)
+
+    monkeypatch.setattr(services, "_current", first_look_misses_it)
+
+    requested = ask(sepang, capture=django_capture_on_commit_callbacks)
+
+    assert requested.outcome == "in_progress" and requested.build.pk == other.pk
+    assert enqueued == [] and BookletBuild.objects.count() == 1
+
+
 def test_the_database_allows_one_build_under_way_per_booklet(sepang: Area) -> None:
     BookletBuild.objects.create(district=sepang, language="ms", paper="a5")
     with pytest.raises(IntegrityError), transaction.atomic():
