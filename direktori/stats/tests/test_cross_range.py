@@ -173,3 +173,26 @@ def test_periods_nest() -> None:
     assert [d.isoformat() for d in canonical.span("2024-H1")] == ["2024-01-01", "2024-06-30"]
     assert canonical.combine({"2023-01": (3, True), "2023-Q1": (9, False)}) == (9, False)
     assert canonical.combine({"2023-01": (3, True), "2023-02": (6, False)}) == (None, True)
+
+
+@pytest.mark.django_db
+def test_a_range_that_cuts_a_month_shows_no_figure_of_it(
+    reference_areas: None, tmp_path: Path, api_get: Callable[..., Any]
+) -> None:
+    row = {"state": "10", "district": "10_7", "category": "elderly", "source": "JKM"}
+    rows = [
+        row | {"period_start": "2023-01-01", "period_end": "2023-01-31", "count": "30"},
+        row | {"period_start": "2023-01-10", "period_end": "2023-01-20", "count": "20"},
+        row | {"period_start": "2023-02-01", "period_end": "2023-02-28", "count": "40"},
+    ]
+    call_command("import_statistics", str(write_csv(tmp_path / "f.csv", rows)), verbosity=0)
+
+    def total(start: str, end: str) -> int | None:
+        body = api_get(category="elderly", district="10_7", **{"from": start, "to": end}).json()
+        return body["total"]
+
+    assert total("2023-01-01", "2023-02-28") == 90
+    # The 10th-20th figure lies inside, but only in January's cell, which is not: hidden.
+    assert total("2023-01-05", "2023-02-28") is None
+    # Nothing of January lies inside: February alone.
+    assert total("2023-01-25", "2023-02-28") == 40
