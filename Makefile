@@ -91,6 +91,7 @@ bench: $(VENV)/.dev ## Run the benchmarks in bench/ and print their figures (abo
 	$(PY) bench/statistics_api.py --rows $${BENCH_STATISTICS_ROWS:-1000000}
 	$(PY) bench/referrals_load.py
 	$(PY) bench/referrals_crash.py
+	$(PY) bench/booklet.py --database-url $${BENCH_BOOKLET_POSTGRES:-postgres://postgres@127.0.0.1:5432/bench_booklet}
 
 clean: ## Remove the virtual environment, the SQLite database and collected static files
 	rm -rf $(VENV) staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm

@@ -47,7 +47,6 @@ class PhoneLine:
 @dataclass
 class ServiceEntry:
     name: str
-    description: str
     eligibility: str
     fees: str
     hours: list[str]
@@ -255,11 +254,11 @@ def _entry(organization: Organization, committee: list[dict[str, str]]) -> Entry
         organization=organization,
         name=organization.display_name,
         kind=str(organization.get_kind_display()),
-        description=organization.description,
+        # The booklet lists services by name: their descriptions are on the live page (QR code).
+        description=organization.description or (services[0].description if services else ""),
         services=[
             ServiceEntry(
                 name=s.display_name if s.display_name != organization.display_name else "",
-                description=s.description if s.description != organization.description else "",
                 eligibility=s.eligibility,
                 fees=s.fees,
                 hours=hours_lines(s.schedules.all()) or ([s.hours_note] if s.hours_note else []),
