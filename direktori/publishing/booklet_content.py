@@ -332,9 +332,8 @@ def _emergency(entries: list[Entry]) -> list[tuple[str, Entry]]:
         for entry in entries:
             if entry.organization.kind != Organization.Kind.GOVERNMENT:
                 continue
-            if any(t.code == code for t in entry.categories) and entry not in [
-                e for _c, e in found
-            ]:
+            listed = any(e is entry for _code, e in found)
+            if not listed and any(t.code == code for t in entry.categories):
                 found.append((code, entry))
     return found
 
