@@ -15,14 +15,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from direktori.accounts.models import User
+from direktori.accounts.models import Role, User
+from direktori.accounts.services import user_change_role, user_set_active
 from direktori.audit.models import Action
 from direktori.audit.services import audit_record
 from direktori.directory import phones
 from direktori.directory.models import Organization
 
 from . import permissions
-from .models import ConsentSource, Membership, MembershipTerm, Person
+from .models import ConsentSource, MemberRole, Membership, MembershipTerm, Person
 
 TERM_FIELDS = ("role", "appointed_by", "appointed_on", "term_ends_on", "status", "ended_on")
 REASON_MAX_LENGTH = 1000
@@ -132,7 +133,30 @@ def membership_appoint(*, appointment: Appointment, actor: Any = None) -> tuple[
             area=appointment.cbo.area,
             detail={"fields": sorted(changed), "role": appointment.role},
         )
+        account_follow_membership(membership)
     return membership, outcome
+
+
+def account_follow_membership(
+    membership: Membership, *, moved_from: Organization | None = None
+) -> None:
+    """The holder's CBO account follows their membership (a CBO role reads its own CBO only):
+    a current membership gives the account that CBO, as chair for the pengerusi and as member
+    for every other role; an ended one disables the account, unless the member moved to another
+    CBO (`membership_move` passes the CBO they left). Officers' accounts and accounts held for
+    another CBO are left alone. A change ends the account's sessions (`user_change_role`)."""
+    user = membership.person.user
+    allowed = {None, membership.cbo_id, moved_from.pk if moved_from else None}
+    if user is None or not Role(user.role).is_cbo or user.organisation_id not in allowed:
+        return
+    if membership.status == Membership.Status.ACTIVE:
+        role = Role.CBO_CHAIR if membership.role == MemberRole.PENGERUSI else Role.CBO_MEMBER
+        if (user.role, user.organisation_id, user.is_active) != (role, membership.cbo_id, True):
+            user_change_role(
+                user=user, role=role, area=membership.cbo.area, organisation=membership.cbo
+            )
+    elif user.is_active and moved_from is None and user.organisation_id == membership.cbo_id:
+        user_set_active(user=user, active=False)
 
 
 def _keep_term(membership: Membership) -> None:
@@ -181,6 +205,8 @@ def membership_end(
             area=membership.cbo.area,
             detail=detail,
         )
+        if moved_to is None:
+            account_follow_membership(membership)
     return membership
 
 
@@ -246,6 +272,7 @@ def membership_move(
             ),
             actor=actor,
         )
+        account_follow_membership(moved, moved_from=membership.cbo)
     return moved
 
 
