@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from direktori.core.spreadsheets import read_upload
+from direktori.core.spreadsheets import Problem, Refused, Row, read_upload, rows_below_header
 from direktori.directory import phones
 from direktori.directory.models import Organization
 
@@ -46,19 +46,6 @@ FIELD_COLUMNS = {
 
 
 @dataclass(frozen=True)
-class Row:
-    number: int  # as the spreadsheet shows it: the header is row 1
-    values: dict[str, str]
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int
-    column: str
-    message: str
-
-
-@dataclass(frozen=True)
 class Invitation:
     row: int
     username: str
@@ -73,12 +60,6 @@ class Invitation:
         return str(Role(self.role).label)
 
 
-class Refused(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problems")
-        self.problems = problems
-
-
 # Reading ---------------------------------------------------------------------------------------
 
 
@@ -89,34 +70,13 @@ def read(upload: Any) -> list[Row]:
 
 
 def _rows(table: Iterable[list[str]]) -> list[Row]:
-    iterator = iter(table)
-    header = next(iterator, None)
-    if header is None:
-        raise ValidationError(_("The file is empty."))
-    names = [cell.strip().lower().replace(" ", "_") for cell in header]
-    missing = [column for column in COLUMNS if column not in names]
-    if missing:
-        raise ValidationError(
-            _("The first row must name the columns; missing: %(columns)s.")
-            % {"columns": ", ".join(missing)}
-        )
-    positions = {column: names.index(column) for column in COLUMNS}
-    rows: list[Row] = []
-    for number, cells in enumerate(iterator, start=2):
-        values = {
-            column: (cells[index].strip() if index < len(cells) else "")
-            for column, index in positions.items()
-        }
-        if not any(values.values()):
-            continue
-        rows.append(Row(number=number, values=values))
-        if len(rows) > MAX_ROWS:
-            raise ValidationError(
-                _("A file may hold at most %(count)d people.") % {"count": MAX_ROWS}
-            )
-    if not rows:
-        raise ValidationError(_("The file has no one to invite below its first row."))
-    return rows
+    return rows_below_header(
+        table,
+        columns=COLUMNS,
+        max_rows=MAX_ROWS,
+        too_many=_("A file may hold at most %(count)d people."),
+        none_below=_("The file has no one to invite below its first row."),
+    )
 
 
 # Checking --------------------------------------------------------------------------------------

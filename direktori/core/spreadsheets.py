@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,6 +19,75 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 MAX_BYTES = 2 * 1024 * 1024
 XLSX_SIGNATURE = b"PK\x03\x04"  # a ZIP archive
 XLS_SIGNATURE = b"\xd0\xcf\x11\xe0"  # an OLE compound file: Excel 97-2003
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one cell of an uploaded table (row as the spreadsheet numbers it)."""
+
+    row: int
+    column: str
+    message: str
+
+
+class Refused(Exception):
+    """An upload refused whole: every problem of every row."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of an uploaded table below its header."""
+
+    number: int  # as the spreadsheet shows it: the header is row 1
+    values: dict[str, str]
+
+
+def column_key(header_cell: str) -> str:
+    """`service_id (ID perkhidmatan / service id)`, `Service ID` or `service_id` → `service_id`:
+    a header may carry a label after its name (the templates' headers do)."""
+    return header_cell.split("(")[0].strip().lower().replace(" ", "_")
+
+
+def rows_below_header(
+    table: Iterable[list[str]],
+    *,
+    columns: Sequence[str],
+    max_rows: int,
+    too_many: str,
+    none_below: str,
+    cell: Callable[[str], str] = str.strip,
+) -> list[Row]:
+    """The rows of a table whose first line names its columns (in any order, others ignored);
+    blank lines skipped. Raises ValidationError for an empty file, missing columns, more than
+    `max_rows` rows (`too_many`, with `%(count)d`) or no row at all (`none_below`)."""
+    lines = iter(table)
+    header = [column_key(name) for name in next(lines, [])]
+    if not any(header):
+        raise ValidationError(_("The file is empty."))
+    absent = [name for name in columns if name not in header]
+    if absent:
+        raise ValidationError(
+            _("The first row must name the columns; missing: %(columns)s.")
+            % {"columns": ", ".join(absent)}
+        )
+    where = {name: header.index(name) for name in columns}
+    found: list[Row] = []
+    for number, cells in enumerate(lines, start=2):
+        values = {
+            name: cell(cells[index].strip()) if index < len(cells) else ""
+            for name, index in where.items()
+        }
+        if any(values.values()):
+            found.append(Row(number=number, values=values))
+        if len(found) > max_rows:
+            raise ValidationError(too_many % {"count": max_rows})
+    if not found:
+        raise ValidationError(none_below)
+    return found
 
 
 def csv_cell(value: Any) -> str:

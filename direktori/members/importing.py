@@ -26,7 +26,7 @@ from direktori.accounts.bulk_invite import (
     dump_rows,
     load_rows,
 )
-from direktori.core.spreadsheets import date_cell, read_upload
+from direktori.core.spreadsheets import date_cell, read_upload, rows_below_header
 from direktori.directory import phones
 from direktori.directory.models import Organization
 
@@ -69,27 +69,13 @@ def read(upload: Any) -> list[Row]:
 
 
 def table_rows(table: Iterable[list[str]]) -> list[Row]:
-    lines = iter(table)
-    header = [cell.strip().lower().replace(" ", "_") for cell in next(lines, [])]
-    if not header:
-        raise ValidationError(_("The file is empty."))
-    absent = [name for name in COLUMNS if name not in header]
-    if absent:
-        raise ValidationError(
-            _("The first row must name the columns; missing: %(columns)s.")
-            % {"columns": ", ".join(absent)}
-        )
-    found = []
-    for number, cells in enumerate(lines, start=2):
-        cells = [*cells, *[""] * len(header)]
-        values = {name: cells[header.index(name)].strip() for name in COLUMNS}
-        if any(values.values()):
-            found.append(Row(number=number, values=values))
-    if not found:
-        raise ValidationError(_("The file has no appointments below its first row."))
-    if len(found) > MAX_ROWS:
-        raise ValidationError(_("A file may hold at most %(count)d rows.") % {"count": MAX_ROWS})
-    return found
+    return rows_below_header(
+        table,
+        columns=COLUMNS,
+        max_rows=MAX_ROWS,
+        too_many=_("A file may hold at most %(count)d rows."),
+        none_below=_("The file has no appointments below its first row."),
+    )
 
 
 def check(rows: list[Row], *, actor: Any = None) -> tuple[list[Plan], list[Problem]]:

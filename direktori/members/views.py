@@ -27,7 +27,7 @@ from direktori.accounts.models import User
 from direktori.accounts.permissions import is_officer
 from direktori.audit.models import Action
 from direktori.audit.services import audit_record
-from direktori.core.uploads import uploaded_rows
+from direktori.core.uploads import confirmed_upload, uploaded_rows
 from direktori.directory.models import Organization
 
 from . import importing, permissions, services
@@ -144,19 +144,10 @@ def import_members(request: HttpRequest) -> HttpResponse:
 
 
 def _confirm(request: HttpRequest, actor: Any, context: dict[str, Any]) -> HttpResponse:
-    form = BulkConfirmForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Upload the file again."))
-        rows = importing.load(form.cleaned_data["token"], actor=actor)
-        plans = importing.import_all(rows, actor=actor)
-    except ValidationError as error:
-        context["file_errors"] = error.messages
-        return render(request, "members/import.html", context)
-    except importing.Refused as refused:
-        context.update(problems=refused.problems)
-        return render(request, "members/import.html", context)
-    context.update(plans=plans, done=True)
+    def save(token: str) -> dict[str, Any]:
+        return {"plans": importing.import_all(importing.load(token, actor=actor), actor=actor)}
+
+    context.update(confirmed_upload(BulkConfirmForm(request.POST), save))
     return render(request, "members/import.html", context)
 
 

@@ -15,12 +15,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from direktori.accounts.bulk_invite import Row
-from direktori.core.spreadsheets import FORMULA_STARTS, read_upload
+from direktori.core.spreadsheets import FORMULA_STARTS, read_upload, rows_below_header
 from direktori.directory import phones
 from direktori.directory.models import (
     Location,
@@ -214,11 +213,6 @@ def read(upload: Any) -> list[Row]:
     return table_rows(read_upload(upload, max_rows=MAX_ROWS, max_columns=len(COLUMNS) + 10))
 
 
-def column_key(header_cell: str) -> str:
-    """`service_id (ID perkhidmatan / service id)` or a bare `service_id` → `service_id`."""
-    return header_cell.split("(")[0].strip().lower().replace(" ", "_")
-
-
 def unguarded(text: str) -> str:
     """A cell as it was before the export's formula guard put a quote before it."""
     if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
@@ -227,29 +221,11 @@ def unguarded(text: str) -> str:
 
 
 def table_rows(table: Iterable[list[str]]) -> list[Row]:
-    lines = iter(table)
-    header = [column_key(cell) for cell in next(lines, [])]
-    if not any(header):
-        raise ValidationError(_("The file is empty."))
-    absent = [key for key in KEYS if key not in header]
-    if absent:
-        raise ValidationError(
-            _("The first row must name the columns; missing: %(columns)s.")
-            % {"columns": ", ".join(absent)}
-        )
-    positions = {key: header.index(key) for key in KEYS}
-    found: list[Row] = []
-    for number, cells in enumerate(lines, start=2):
-        values = {
-            key: unguarded(cells[index].strip()) if index < len(cells) else ""
-            for key, index in positions.items()
-        }
-        if any(values.values()):
-            found.append(Row(number=number, values=values))
-        if len(found) > MAX_ROWS:
-            raise ValidationError(
-                _("A file may hold at most %(count)d rows.") % {"count": MAX_ROWS}
-            )
-    if not found:
-        raise ValidationError(_("The file has no entries below its first row."))
-    return found
+    return rows_below_header(
+        table,
+        columns=KEYS,
+        max_rows=MAX_ROWS,
+        too_many=_("A file may hold at most %(count)d rows."),
+        none_below=_("The file has no entries below its first row."),
+        cell=unguarded,
+    )

@@ -13,14 +13,13 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from direktori.accounts.bulk_invite import Problem, Refused, Row
 from direktori.areas.models import Area
 from direktori.areas.services import COUNTRY_CODE
-from direktori.core.spreadsheets import date_cell, read_table, read_upload
+from direktori.core.spreadsheets import date_cell, read_table, read_upload, rows_below_header
 
 from . import places
 from .models import SOURCE_LENGTH, Category
@@ -50,30 +49,13 @@ def read(upload: Any) -> list[Row]:
 
 
 def table_rows(table: Iterable[list[str]]) -> list[Row]:
-    lines = iter(table)
-    header = [cell.strip().lower().replace(" ", "_") for cell in next(lines, [])]
-    if not any(header):
-        raise ValidationError(_("The file is empty."))
-    absent = [name for name in COLUMNS if name not in header]
-    if absent:
-        raise ValidationError(
-            _("The first row must name the columns; missing: %(columns)s.")
-            % {"columns": ", ".join(absent)}
-        )
-    where = {name: header.index(name) for name in COLUMNS}
-    found = []
-    for number, cells in enumerate(lines, start=2):
-        cells = [*cells, *[""] * len(header)]
-        values = {name: cells[where[name]].strip() for name in COLUMNS}
-        if any(values.values()):
-            found.append(Row(number=number, values=values))
-        if len(found) > MAX_ROWS:
-            raise ValidationError(
-                _("A file may hold at most %(count)d figures.") % {"count": MAX_ROWS}
-            )
-    if not found:
-        raise ValidationError(_("The file has no figures below its first row."))
-    return found
+    return rows_below_header(
+        table,
+        columns=COLUMNS,
+        max_rows=MAX_ROWS,
+        too_many=_("A file may hold at most %(count)d figures."),
+        none_below=_("The file has no figures below its first row."),
+    )
 
 
 def check(rows: list[Row]) -> tuple[list[Figure], list[Problem]]:

@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -19,7 +17,7 @@ from direktori.accounts.bulk_invite import dump_rows, load_rows
 from direktori.accounts.manage_forms import BulkConfirmForm
 from direktori.audit.models import Action
 from direktori.audit.services import audit_record
-from direktori.core.uploads import uploaded_rows
+from direktori.core.uploads import confirmed_upload, uploaded_rows
 
 from . import charts, dashboard, downloads, importing, places, services
 from .forms import DashboardForm, UploadForm
@@ -192,17 +190,9 @@ def _preview(context: dict[str, Any], rows: list[importing.Row], actor: Any, nam
 
 
 def _confirm(request: HttpRequest, actor: Any, context: dict[str, Any]) -> HttpResponse:
-    form = BulkConfirmForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Upload the file again."))
-        rows, extra = load_rows(form.cleaned_data["token"], actor=actor, salt=PREVIEW_SALT)
-        outcome = importing.import_all(rows, file_name=extra.get("file", ""), actor=actor)
-    except ValidationError as error:
-        context["file_errors"] = error.messages
-        return render(request, "stats/import.html", context)
-    except importing.Refused as refused:
-        context["problems"] = refused.problems
-        return render(request, "stats/import.html", context)
-    context.update(outcome=outcome, done=True)
+    def save(token: str) -> dict[str, Any]:
+        rows, extra = load_rows(token, actor=actor, salt=PREVIEW_SALT)
+        return {"outcome": importing.import_all(rows, file_name=extra.get("file", ""), actor=actor)}
+
+    context.update(confirmed_upload(BulkConfirmForm(request.POST), save))
     return render(request, "stats/import.html", context)

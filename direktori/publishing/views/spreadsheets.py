@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
@@ -20,12 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from direktori.accounts.bulk_invite import Refused
 from direktori.accounts.manage_forms import BulkConfirmForm
 from direktori.accounts.permissions import is_officer
 from direktori.audit.models import Action
 from direktori.audit.services import audit_record
-from direktori.core.uploads import uploaded_rows
+from direktori.core.uploads import confirmed_upload, uploaded_rows
 from direktori.directory.forms import SearchForm
 
 from .. import entries, entries_save, spreadsheet_files, vcard
@@ -95,18 +93,11 @@ def _counts(plans: list[Any]) -> dict[str, int]:
 
 
 def _confirm(request: HttpRequest, actor: Any, context: dict[str, Any]) -> HttpResponse:
-    form = BulkConfirmForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Upload the file again."))
-        rows = entries_save.load(form.cleaned_data["token"], actor=actor)
-        plans = entries_save.import_all(rows, actor=actor)
-    except ValidationError as error:
-        context["file_errors"] = error.messages
-    except Refused as refused:
-        context["problems"] = refused.problems
-    else:
-        context.update(plans=plans, done=True, **_counts(plans))
+    def save(token: str) -> dict[str, Any]:
+        plans = entries_save.import_all(entries_save.load(token, actor=actor), actor=actor)
+        return {"plans": plans, **_counts(plans)}
+
+    context.update(confirmed_upload(BulkConfirmForm(request.POST), save))
     return render(request, "publishing/entries_import.html", context)
 
 
