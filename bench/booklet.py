@@ -152,6 +152,10 @@ def _measure(case: Case, env: dict[str, str]) -> None:
     case.organisations, case.pages = row["organisations"], row["pages"]
     case.seconds.append(row["seconds"])
     case.cpu_seconds.append(row["cpu_seconds"])
+    _step(
+        f"  {row['pages']} pages, {row['seconds']:.1f} s ({row['cpu_seconds']:.1f} s CPU), "
+        f"{row['peak_mib']:.0f} MiB"
+    )
     case.peak_mib.append(row["peak_mib"])
 
 
