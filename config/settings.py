@@ -352,6 +352,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint logs every page it lays out at INFO: a booklet would fill the log.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
         # runserver's request lines (`make run`), as Django prints them but without query strings.
         "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
     },

@@ -67,7 +67,10 @@ def test_it_writes_the_booklet_and_says_what_it_wrote(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--district", "Atlantis"], "Tiada kawasan dengan kod Atlantis"),  # Malay by default
+        (
+            ["--district", "Atlantis"],
+            "Tiada kawasan dengan nama atau kod Atlantis",
+        ),  # Malay by default
         (["--district", "Selangor"], "Selangor"),
         (["--district", "10_7", "--lang", "fr"], "fr"),
         (["--district", "10_7", "--paper", "a3"], "a3"),

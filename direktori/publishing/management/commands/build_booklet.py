@@ -69,11 +69,11 @@ class Command(BaseCommand):
             raise CommandError(_("Cannot write %(path)s.") % {"path": out})
         matches = list(Area.objects.by_code_or_name(district)[:5])
         if not matches:
-            raise CommandError(_("No area has the code %(code)s.") % {"code": district})
+            raise CommandError(_("No area has the name or code %(value)s.") % {"value": district})
         districts = [area for area in matches if area.kind == Area.Kind.DISTRICT]
         if not districts:
             raise CommandError(
-                _("%(name)s is not a district (it is a %(kind)s).")
+                _("%(name)s is not a district (kind: %(kind)s).")
                 % {"name": matches[0].name, "kind": matches[0].get_kind_display()}
             )
         if len(districts) > 1:
