@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
 #: A cell starting with one of these would be read as a formula (CSV injection).
@@ -88,6 +89,21 @@ def rows_below_header(
     if not found:
         raise ValidationError(none_below)
     return found
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+def download(body: bytes, kind: str, name: str, *, private: bool) -> HttpResponse:
+    """A spreadsheet (`kind` "xlsx" or "csv") to save as `name.kind`, never indexed; `private`
+    for exact or personal figures, which no shared cache may keep."""
+    response = HttpResponse(body, content_type=XLSX_TYPE if kind == "xlsx" else CSV_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    response["X-Robots-Tag"] = "none"
+    if private:
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def csv_cell(value: Any) -> str:

@@ -24,8 +24,6 @@ from direktori.directory.models import Organization, TaxonomyTerm
 
 from .entries import COLUMNS, KEYS, MAX_ROWS, NO, TERM_COLUMNS, YES
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_TYPE = "text/csv; charset=utf-8"
 ENTRIES_SHEET = "entri"
 #: Drop-down lists: (column key, list sheet, allows several values separated by ";").
 LISTS = (

@@ -17,6 +17,7 @@ from direktori.accounts.bulk_invite import dump_rows, load_rows
 from direktori.accounts.manage_forms import BulkConfirmForm
 from direktori.audit.models import Action
 from direktori.audit.services import audit_record
+from direktori.core.spreadsheets import download
 from direktori.core.uploads import confirmed_upload, uploaded_rows
 
 from . import charts, dashboard, downloads, importing, places, services
@@ -124,17 +125,8 @@ def _download(request: HttpRequest, kind: str) -> HttpResponse:
             },
         )
     name = f"statistik-{choice.category}-{choice.area.code}-{choice.start:%Y%m}-{choice.end:%Y%m}"
-    if kind == "csv":
-        body, content_type = downloads.as_csv(shown), "text/csv; charset=utf-8"
-    else:
-        body = downloads.as_xlsx(shown)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    response["X-Robots-Tag"] = "none"
-    if shown.exact:
-        response["Cache-Control"] = "private, no-store"
-    return response
+    body = downloads.as_csv(shown) if kind == "csv" else downloads.as_xlsx(shown)
+    return download(body, kind, name, private=shown.exact)
 
 
 @require_GET

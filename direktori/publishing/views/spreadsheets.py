@@ -23,6 +23,7 @@ from direktori.accounts.manage_forms import BulkConfirmForm
 from direktori.accounts.permissions import is_officer
 from direktori.audit.models import Action
 from direktori.audit.services import audit_record
+from direktori.core.spreadsheets import download
 from direktori.core.uploads import confirmed_upload, uploaded_rows
 from direktori.directory.forms import SearchForm
 
@@ -38,16 +39,6 @@ def _officer(request: HttpRequest) -> Any:
     return request.user
 
 
-def _file(body: bytes, kind: str, name: str, *, private: bool) -> HttpResponse:
-    content_type = spreadsheet_files.XLSX_TYPE if kind == "xlsx" else spreadsheet_files.CSV_TYPE
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
-    response["X-Robots-Tag"] = "none"
-    if private:
-        response["Cache-Control"] = "private, no-store"
-    return response
-
-
 def _body(rows: list[list[str]], kind: str) -> bytes:
     return spreadsheet_files.as_xlsx(rows) if kind == "xlsx" else spreadsheet_files.as_csv(rows)
 
@@ -58,7 +49,7 @@ def _body(rows: list[list[str]], kind: str) -> bytes:
 def entries_template(request: HttpRequest) -> HttpResponse:
     user = _officer(request)
     body = spreadsheet_files.template_xlsx(loadable_areas(user))
-    return _file(body, "xlsx", "templat-direktori", private=True)
+    return download(body, "xlsx", "templat-direktori", private=True)
 
 
 @login_required
@@ -119,7 +110,7 @@ def _officer_export(request: HttpRequest, kind: str) -> HttpResponse:
         },
     )
     name = f"direktori-{timezone.localdate():%Y%m%d}"
-    return _file(_body(rows, kind), kind, name, private=True)
+    return download(_body(rows, kind), kind, name, private=True)
 
 
 @login_required
@@ -143,7 +134,7 @@ def _search_download(request: HttpRequest, kind: str) -> HttpResponse:
         if not form.is_valid():
             return HttpResponse(_("Check the search."), status=400, content_type="text/plain")
         rows = entries.rows_of(public_entries(form.to_query()))
-    return _file(_body(rows, kind), kind, "carian-direktori", private=False)
+    return download(_body(rows, kind), kind, "carian-direktori", private=False)
 
 
 @require_GET
