@@ -145,9 +145,9 @@ def _organizations(ids: QuerySet[Organization, Any]) -> list[Organization]:
         .prefetch_related(
             Prefetch(
                 "service_at_locations",
-                queryset=ServiceAtLocation.objects.filter(
-                    location__is_confidential=False
-                ).select_related("location"),
+                queryset=ServiceAtLocation.objects.filter(location__is_confidential=False)
+                .select_related("location")
+                .prefetch_related("location__addresses"),
             ),
         )
         .order_by("name", "id")

@@ -16,8 +16,9 @@ from django.test.utils import CaptureQueriesContext
 from direktori.areas.models import Area
 from direktori.areas.services import area_save
 from direktori.core.pdf import html_to_pdf
-from direktori.directory.models import Phone
+from direktori.directory.models import Phone, ServiceAtLocation
 from direktori.directory.tests.factories import (
+    AddressFactory,
     OrganizationFactory,
     PhoneFactory,
     ServiceFactory,
@@ -156,10 +157,12 @@ def test_collecting_takes_the_same_queries_for_more_organisations() -> None:
 
     def add(count: int) -> None:
         for _ in range(count):
-            service = ServiceFactory.create(
-                organization=OrganizationFactory.create(area=sepang), terms=[terms["children"]]
-            )
+            organization = OrganizationFactory.create(area=sepang)
+            service = ServiceFactory.create(organization=organization, terms=[terms["children"]])
             PhoneFactory.create(service=service)
+            # A service's own place, with its address (read with the service, not per place).
+            address = AddressFactory.create(location__organization=organization)
+            ServiceAtLocation.objects.create(service=service, location=address.location)
 
     def queries() -> int:
         with CaptureQueriesContext(connection) as captured:
