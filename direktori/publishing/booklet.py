@@ -8,9 +8,7 @@ shows, so that a booklet is rebuilt only when it would change. What is selected,
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import io
 import time
 import uuid
 from collections.abc import Callable
@@ -18,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pyphen
-import segno
 from django.conf import settings
 from django.db.models import Count, Max, QuerySet
 from django.template.loader import render_to_string
@@ -39,7 +36,7 @@ from direktori.directory.models import (
 )
 from direktori.members.models import Membership, Person
 
-from . import booklet_content, page_refs
+from . import booklet_content, page_refs, qr_codes
 from .booklet_content import Content
 
 PAPERS = ("a5", "a4")
@@ -84,16 +81,6 @@ def public_urls(organizations: list[Organization], language: str) -> list[str]:
     return [f"{base}{before}{organization.pk}{after}" for organization in organizations]
 
 
-def qr_data_uri(url: str) -> str:
-    """A PNG data URI, four pixels a module, printed without smoothing (`image-rendering:
-    pixelated` in booklet.css). A PNG is placed in the PDF as it is; an SVG's path is drawn
-    module by module, which took a tenth of a large booklet's time. The mask is fixed: choosing
-    the best of eight (segno's default) was most of the encoding time, and any mask decodes."""
-    image = io.BytesIO()
-    segno.make(url, error="m", mask=0).save(image, kind="png", scale=4, border=1)
-    return "data:image/png;base64," + base64.b64encode(image.getvalue()).decode()
-
-
 def _check(district: Area, language: str, paper: str) -> None:
     if district.kind != Area.Kind.DISTRICT:
         raise BookletError(f"Not a district: {district.code}")
@@ -104,12 +91,8 @@ def _check(district: Area, language: str, paper: str) -> None:
 
 
 def _context(content: Content, language: str, paper: str) -> dict[str, object]:
-    entries = content.entries
-    for entry, url in zip(
-        entries, public_urls([e.organization for e in entries], language), strict=True
-    ):
-        entry.url = url
-        entry.qr = qr_data_uri(url)
+    for index, entry in enumerate(content.entries):
+        entry.qr = qr_codes.QRCodes.uri(index)
     home = str(settings.DIREKTORI["PUBLIC_BASE_URL"]).rstrip("/")
     with translation.override(language):
         home += reverse("directory:home")
@@ -135,9 +118,7 @@ def _context(content: Content, language: str, paper: str) -> dict[str, object]:
 def build_booklet(
     district: Area, *, language: str = "ms", paper: str = "a5", progress: Progress | None = None
 ) -> Booklet:
-    from weasyprint import HTML
-
-    from direktori.core.pdf import LOCAL_ROOT, LocalURLFetcher
+    from direktori.core.pdf import XHTML, LocalURLFetcher
 
     _check(district, language, paper)
     report = progress or (lambda _label, _percent: None)
@@ -145,16 +126,21 @@ def build_booklet(
     with translation.override(language):
         report(str(translation.gettext("Collecting the directory data")), 5)
         content = booklet_content.collect(district)
+        entries = content.entries
+        urls = public_urls([entry.organization for entry in entries], language)
+        for entry, url in zip(entries, urls, strict=True):
+            entry.url = url
         report(str(translation.gettext("Laying out the pages")), 25)
-        context = _context(content, language, paper)
-        document = page_refs.render(
-            lambda digits: render_to_string(
-                "publishing/booklet.html", {**context, "page_digits": digits}
-            ),
-            lambda html: HTML(
-                string=html, base_url=LOCAL_ROOT.as_uri() + "/", url_fetcher=LocalURLFetcher()
-            ).render(),
-        )
+        with qr_codes.QRCodes(urls) as codes:
+            context = _context(content, language, paper)
+            document = page_refs.render(
+                lambda digits: render_to_string(
+                    "publishing/booklet.html", {**context, "page_digits": digits}
+                ),
+                lambda html: XHTML(
+                    html, url_fetcher=LocalURLFetcher({qr_codes.SCHEME_NAME: codes.response})
+                ).render(),
+            )
         report(str(translation.gettext("Writing the PDF")), 80)
         pdf = bytes(document.write_pdf())
         report(str(translation.gettext("Done")), 100)

@@ -3,7 +3,7 @@
 CSS `target-counter()` makes WeasyPrint lay the document out again for every reference to a later
 page, and spread each anchor's page to every reference on each pass: a booklet of a thousand
 entries laid out 850 pages to print 460 and spent half its time there. Instead each reference is
-printed as a placeholder of fixed width (`page_ref`: as many zeros as the page numbers can have
+printed with a placeholder of fixed width (`page_link`: as many zeros as the page numbers can have
 digits; DejaVu's digits are all the same width), the document is laid out once, and the
 placeholders' text is replaced with the page of their anchor. Nothing moves: a number is never
 wider than its placeholder. Should the document have more pages than the placeholder has digits,
@@ -13,7 +13,7 @@ it is laid out again with one digit more (a booklet of over 999 pages).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -21,8 +21,9 @@ from django.utils.safestring import SafeString
 if TYPE_CHECKING:
     from weasyprint.document import Document
 
-#: The attribute of a placeholder: the anchor (an element's id) whose page it shows.
+#: The attribute of a reference: the anchor (an element's id) whose page it ends with.
 ATTRIBUTE = "data-page-of"
+SEPARATOR = "\u2002"  # an en space between the words and the number
 FIGURE_SPACE = "\u2007"  # as wide as a digit
 DIGITS = 3
 
@@ -31,8 +32,14 @@ class PageReferenceError(RuntimeError):
     pass
 
 
-def page_ref(anchor: str, digits: int = DIGITS) -> SafeString:
-    return format_html('<span class="page-ref" {}="{}">{}</span>', ATTRIBUTE, anchor, "0" * digits)
+def page_link(anchor: str, label: str = "", digits: int = DIGITS) -> SafeString:
+    """A link to `anchor` that ends with its page: `label`, an en space and the placeholder (only
+    the placeholder without a label). One element, not one more for the number: a booklet has
+    thousands of references, and each element costs its share of the layout."""
+    text = f"{label}{SEPARATOR}" if label else ""
+    return format_html(
+        '<a href="#{}" {}="{}">{}{}</a>', anchor, ATTRIBUTE, anchor, text, "0" * digits
+    )
 
 
 def anchor_pages(document: Document) -> dict[str, int]:
@@ -45,31 +52,35 @@ def anchor_pages(document: Document) -> dict[str, int]:
 
 
 def fill(document: Document) -> int:
-    """Write the page numbers into the laid-out placeholders; how many there were. A number is
-    padded with figure spaces before it where the text is aligned to the right, so that it keeps
-    its place; elsewhere it ends where the placeholder ended, and nothing follows it."""
+    """Write the page numbers into the laid-out placeholders; how many there were.
+
+    A reference's number is in the last piece of its text (the label may have been broken over
+    lines, even pages). The number is padded with figure spaces before it where the text is
+    aligned to the right, so that it keeps its place; elsewhere nothing follows it."""
     from weasyprint.formatting_structure.boxes import TextBox
 
     pages = anchor_pages(document)
-    filled = 0
+    last: dict[Any, Any] = {}  # an element -> its last laid-out piece of text
     for page in document.pages:
         # WeasyPrint keeps the laid-out boxes of a page in `_page_box`.
         for box in page._page_box.descendants():
-            if not isinstance(box, TextBox) or box.element is None:
-                continue
-            anchor = box.element.get(ATTRIBUTE)
-            if anchor is None:
-                continue
-            if anchor not in pages:
-                raise PageReferenceError(f"Nothing has the id {anchor!r}")
-            text = str(pages[anchor])
-            if box.style["text_align_all"] in ("right", "end"):
-                text = text.rjust(len(box.text), FIGURE_SPACE)
-            box.text = text
-            # Laid-out text is shaped again from this when the page is drawn (`reactivate`).
-            box.pango_layout.text = text
-            filled += 1
-    return filled
+            element = box.element if isinstance(box, TextBox) else None
+            if element is not None and element.get(ATTRIBUTE) is not None:
+                last[element] = box
+    for element, box in last.items():
+        anchor = element.get(ATTRIBUTE)
+        if anchor not in pages:
+            raise PageReferenceError(f"Nothing has the id {anchor!r}")
+        words, separator, placeholder = box.text.rpartition(SEPARATOR)
+        if not placeholder or placeholder.strip("0"):
+            raise PageReferenceError(f"The reference to {anchor!r} does not end with its number")
+        number = str(pages[anchor])
+        if box.style["text_align_all"] in ("right", "end"):
+            number = number.rjust(len(placeholder), FIGURE_SPACE)
+        box.text = f"{words}{separator}{number}"
+        # Laid-out text is shaped again from this when the page is drawn (`reactivate`).
+        box.pango_layout.text = box.text
+    return len(last)
 
 
 def render(

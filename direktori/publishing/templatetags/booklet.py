@@ -7,7 +7,7 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def page_ref(context: template.Context, anchor: str) -> SafeString:
-    """The page of `anchor` (an element's id), filled in after layout (`page_refs`)."""
+def page_link(context: template.Context, anchor: str, label: str = "") -> SafeString:
+    """A link to `anchor` (an element's id) ending with its page, filled in after layout."""
     digits = context.get("page_digits") or page_refs.DIGITS
-    return page_refs.page_ref(anchor, int(digits))
+    return page_refs.page_link(anchor, label, int(digits))

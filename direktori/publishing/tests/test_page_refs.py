@@ -20,13 +20,14 @@ html { font: 10pt 'DejaVu Sans'; }
 
 def chapters(count: int, digits: int) -> str:
     contents = "".join(
-        f"<li>Bab {n} {page_refs.page_ref(f'bab-{n}', digits)}</li>" for n in range(1, count + 1)
+        f"<li>{page_refs.page_link(f'bab-{n}', f'Bab {n}', digits)}</li>"
+        for n in range(1, count + 1)
     )
     body = "".join(
         f'<section class="chapter" id="bab-{n}"><h2>Bab {n}</h2>'
         # A reference back to the contents, and one to a later chapter, aligned to the right.
-        f'<p class="ref">Kandungan {page_refs.page_ref("kandungan", digits)}</p>'
-        f"<p class=ref>Seterusnya {page_refs.page_ref(f'bab-{min(n + 1, count)}', digits)}</p>"
+        f'<p class="ref">{page_refs.page_link("kandungan", "Kandungan", digits)}</p>'
+        f"<p class=ref>Seterusnya {page_refs.page_link(f'bab-{min(n + 1, count)}', '', digits)}</p>"
         "</section>"
         for n in range(1, count + 1)
     )
@@ -83,6 +84,16 @@ def test_a_document_longer_than_its_placeholders_is_laid_out_again_with_more_dig
 
 
 def test_a_reference_to_nothing_is_refused() -> None:
-    html = f"<html><body><p>Lihat {page_refs.page_ref('tiada')}</p></body></html>"
+    html = f"<html><body><p>Lihat {page_refs.page_link('tiada')}</p></body></html>"
     with pytest.raises(page_refs.PageReferenceError, match="tiada"):
         page_refs.render(lambda _digits: html, lay_out)
+
+
+def test_a_label_broken_over_lines_and_ending_in_zeros_keeps_its_words() -> None:
+    label = "Pusat Khidmat Masyarakat Bandar Baru Salak Tinggi Nombor 1000"
+    html = (
+        f"{STYLE}<body><p style='width: 30mm'>{page_refs.page_link('akhir', label)}</p>"
+        '<section class="chapter" id="akhir">Akhir</section></body>'
+    )
+    document = page_refs.render(lambda _digits: html, lay_out)
+    assert " ".join(page_texts(document)[0].split()) == f"{label} 2 1"  # and the page number
