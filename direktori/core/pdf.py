@@ -81,9 +81,7 @@ class XHTML(HTML):
         self.base_url = BASE_URL
         self.url_fetcher = url_fetcher
         self.media_type = "print"
-        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(
-            root, content_language=None
-        )
+        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
         self.etree_element = self.wrapper_element.etree_element
 
 

@@ -139,10 +139,14 @@ def _public_locations() -> QuerySet[Location]:
 
 
 def _organizations(ids: QuerySet[Organization, Any]) -> list[Organization]:
+    # Not `for_listing()`: that also reads each service's organisation and its phones, which the
+    # booklet has already (a second copy of every organisation).
     services = (
         Service.objects.active()
-        .for_listing()
         .prefetch_related(
+            Prefetch("phones", queryset=Phone.objects.public(), to_attr="public_phones"),
+            Prefetch("terms", queryset=TaxonomyTerm.objects.select_related("taxonomy")),
+            Prefetch("schedules", queryset=Schedule.objects.all()),
             Prefetch(
                 "service_at_locations",
                 queryset=ServiceAtLocation.objects.filter(location__is_confidential=False)

@@ -8,7 +8,7 @@ the template and WeasyPrint parses it and computes its styles; the entries' `<im
 `qr:N`, and the PDF's fetcher waits for the codes only when WeasyPrint first asks for one. A
 small booklet makes its codes in this process: starting another costs more.
 
-This module imports nothing of Django: the child process imports only it and segno.
+This module imports nothing of Django: the child process imports only it, segno and Pillow.
 """
 
 from __future__ import annotations
@@ -23,11 +23,14 @@ from pathlib import Path
 from typing import Any
 
 import segno
+from PIL import Image
 
 SCHEME_NAME = "qr"
 SCHEME = f"{SCHEME_NAME}:"
 #: From how many codes they are made in another process.
 IN_BACKGROUND_FROM = 200
+#: Pixels a module.
+SCALE = 4
 _LENGTH = struct.Struct(">I")
 _PROJECT = Path(__file__).resolve().parents[2]
 
@@ -37,14 +40,21 @@ class QRCodeError(RuntimeError):
 
 
 def png(url: str) -> bytes:
-    """Four pixels a module, drawn without smoothing (`image-rendering: pixelated`); one pixel a
-    module was smoothed into grey by some rasterisers (poppler), and phones could not read it. A
-    PNG is placed in the PDF as it is, where an SVG's path is drawn module by module (a tenth
-    of a large booklet's time). The mask is fixed: choosing the best of eight (segno's default)
-    was most of the encoding time, and any mask decodes."""
-    image = io.BytesIO()
-    segno.make(url, error="m", mask=0).save(image, kind="png", scale=4, border=1)
-    return image.getvalue()
+    """An 8-bit grey PNG, four pixels a module, drawn without smoothing (`image-rendering:
+    pixelated`); one pixel a module was smoothed into grey by some rasterisers (poppler), and
+    phones could not read it. Grey, not segno's 1-bit PNG: WeasyPrint converts a 1-bit or palette
+    image to RGB and encodes it again before its own encoding for the PDF (over a second for a
+    thousand codes); a grey PNG it takes as it is. PNG, not SVG: an SVG's path is drawn module by
+    module. The mask is fixed: choosing the best of eight (segno's default) was most of the
+    encoding time, and any mask decodes."""
+    code = segno.make(url, error="m", mask=0)
+    rows = [bytes(0 if dark else 255 for dark in row) for row in code.matrix_iter(border=1)]
+    side = len(rows)
+    image = Image.frombytes("L", (side, side), b"".join(rows))
+    image = image.resize((side * SCALE, side * SCALE), Image.Resampling.NEAREST)
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=1)
+    return out.getvalue()
 
 
 def _in_child(urls: list[str]) -> list[bytes]:
