@@ -11,7 +11,9 @@ top of a views module.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import gc
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -83,6 +85,23 @@ class XHTML(HTML):
         self.media_type = "print"
         self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
         self.etree_element = self.wrapper_element.etree_element
+
+
+@contextmanager
+def cyclic_collection_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a long PDF is made, on again after (if it was).
+
+    WeasyPrint makes millions of objects and almost no reference cycles: each of the collector's
+    passes walked all of them again, a sixth of a 450-page booklet's time, to free a hundred
+    objects; peak memory was the same without it. What is freed by reference counting (nearly
+    everything) is freed as before."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def html_to_pdf(html: str) -> bytes:

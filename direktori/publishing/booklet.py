@@ -118,7 +118,7 @@ def _context(content: Content, language: str, paper: str) -> dict[str, object]:
 def build_booklet(
     district: Area, *, language: str = "ms", paper: str = "a5", progress: Progress | None = None
 ) -> Booklet:
-    from direktori.core.pdf import XHTML, LocalURLFetcher
+    from direktori.core.pdf import XHTML, LocalURLFetcher, cyclic_collection_paused
 
     _check(district, language, paper)
     report = progress or (lambda _label, _percent: None)
@@ -131,7 +131,7 @@ def build_booklet(
         for entry, url in zip(entries, urls, strict=True):
             entry.url = url
         report(str(translation.gettext("Laying out the pages")), 25)
-        with qr_codes.QRCodes(urls) as codes:
+        with qr_codes.QRCodes(urls) as codes, cyclic_collection_paused():
             context = _context(content, language, paper)
             document = page_refs.render(
                 lambda digits: render_to_string(
@@ -141,8 +141,8 @@ def build_booklet(
                     html, url_fetcher=LocalURLFetcher({qr_codes.SCHEME_NAME: codes.response})
                 ).render(),
             )
-        report(str(translation.gettext("Writing the PDF")), 80)
-        pdf = bytes(document.write_pdf())
+            report(str(translation.gettext("Writing the PDF")), 80)
+            pdf = bytes(document.write_pdf())
         report(str(translation.gettext("Done")), 100)
     return Booklet(
         pdf=pdf,

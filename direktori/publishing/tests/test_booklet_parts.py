@@ -3,16 +3,19 @@ XHTML, a failed part stopping the booklet rather than leaving it out."""
 
 from __future__ import annotations
 
+import gc
 import subprocess
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree
 
 import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
+from weasyprint.document import Document
 from weasyprint.urls import FatalURLFetchingError
 
-from direktori.core.pdf import XHTML, LocalURLFetcher
+from direktori.core.pdf import XHTML, LocalURLFetcher, cyclic_collection_paused
 from direktori.directory.tests.factories import (
     OrganizationFactory,
     ServiceFactory,
@@ -87,3 +90,36 @@ def test_the_booklet_template_is_well_formed_xhtml(language: str) -> None:
     root = ElementTree.fromstring(html)  # noqa: S314 -- our own template's output
     assert root.get("lang") == language
     assert "Persatuan Ibu & Anak <Sepang>" in "".join(root.itertext())
+
+
+def test_the_cyclic_collector_is_paused_while_a_pdf_is_made_and_on_again_after() -> None:
+    assert gc.isenabled()
+    with cyclic_collection_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), cyclic_collection_paused():
+        raise ValueError("a failed booklet")
+    assert gc.isenabled()
+    gc.disable()  # and left off where it was off
+    try:
+        with cyclic_collection_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_the_booklet_is_made_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
+    sepang = sepang_area()
+    ServiceFactory.create(organization=OrganizationFactory.create(area=sepang))
+    seen: list[bool] = []
+    write_pdf = Document.write_pdf
+
+    def spy(self: Document, *args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return write_pdf(self, *args, **kwargs)
+
+    monkeypatch.setattr(Document, "write_pdf", spy)
+    booklet.build_booklet(sepang)
+    assert seen == [False]
+    assert gc.isenabled()
