@@ -242,7 +242,7 @@ def _area(text: str, known: Known, actor: Any, add: Add) -> str:
         add("area", _("No area has this code or name."))
         return ""
     if not _may_load(actor, area):
-        add("area", _("This area lies outside your area."))
+        add("area", _("The area given is outside your area."))
         return ""
     return area.code
 

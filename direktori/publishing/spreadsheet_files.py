@@ -132,7 +132,7 @@ def _instructions(book: Workbook) -> None:
         ],
         [_("Area: a DOSM code from the list (for example 10_7 for Sepang), or its name.")],
         [_("Phones and WhatsApp: Malaysian numbers such as 03-8947 5555, separated with ;.")],
-        [_("Confidential: ya for a shelter or safe house: its address is never published.")],
+        [_("Confidential: ya for a shelter or safe house, whose address is never published.")],
         [_("Dates: YYYY-MM-DD, for example 2026-01-31.")],
         [
             _(
