@@ -43,9 +43,7 @@ class LocalURLFetcher(URLFetcher):
     a scheme of its own, its URL -> the body and its media type, e.g. a booklet's QR codes made
     in another process); no network, no redirects."""
 
-    def __init__(
-        self, made: Mapping[str, Callable[[str], tuple[bytes, str]]] | None = None
-    ) -> None:
+    def __init__(self, made: Mapping[str, Made] | None = None) -> None:
         super().__init__(allowed_protocols={"data", "file"}, allow_redirects=False)
         self.made = dict(made or {})
 

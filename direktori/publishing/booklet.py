@@ -126,10 +126,7 @@ def build_booklet(
     with translation.override(language):
         report(str(translation.gettext("Collecting the directory data")), 5)
         content = booklet_content.collect(district)
-        entries = content.entries
-        urls = public_urls([entry.organization for entry in entries], language)
-        for entry, url in zip(entries, urls, strict=True):
-            entry.url = url
+        urls = public_urls([entry.organization for entry in content.entries], language)
         report(str(translation.gettext("Laying out the pages")), 25)
         with qr_codes.QRCodes(urls) as codes, cyclic_collection_paused():
             context = _context(content, language, paper)

@@ -66,7 +66,6 @@ class Entry:
     target_groups: list[TaxonomyTerm]
     categories: list[TaxonomyTerm]
     place: str = ""
-    url: str = ""
     qr: str = ""
 
     @property
@@ -139,14 +138,13 @@ def _public_locations() -> QuerySet[Location]:
 
 
 def _organizations(ids: QuerySet[Organization, Any]) -> list[Organization]:
-    # Not `for_listing()`: that also reads each service's organisation and its phones, which the
-    # booklet has already (a second copy of every organisation).
+    # Not `for_listing()`: its `with_contact` reads each service's organisation and its phones
+    # again, which the booklet has already (a second copy of every organisation).
     services = (
         Service.objects.active()
+        .with_details()
         .prefetch_related(
             Prefetch("phones", queryset=Phone.objects.public(), to_attr="public_phones"),
-            Prefetch("terms", queryset=TaxonomyTerm.objects.select_related("taxonomy")),
-            Prefetch("schedules", queryset=Schedule.objects.all()),
             Prefetch(
                 "service_at_locations",
                 queryset=ServiceAtLocation.objects.filter(location__is_confidential=False)

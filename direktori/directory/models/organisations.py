@@ -151,14 +151,18 @@ class ServiceQuerySet(models.QuerySet["Service"]):
             ),
         )
 
-    def for_listing(self) -> ServiceQuerySet:
-        """What a list of services shows: `with_contact`, the terms and the opening hours."""
+    def with_details(self) -> ServiceQuerySet:
+        """Each service's terms (with their taxonomy) and opening hours, in two queries."""
         from .details import Schedule
 
-        return self.with_contact().prefetch_related(
+        return self.prefetch_related(
             models.Prefetch("terms", queryset=TaxonomyTerm.objects.select_related("taxonomy")),
             models.Prefetch("schedules", queryset=Schedule.objects.all()),
         )
+
+    def for_listing(self) -> ServiceQuerySet:
+        """What a list of services shows: `with_contact`, the terms and the opening hours."""
+        return self.with_contact().with_details()
 
     def matching(self, text: str) -> ServiceQuerySet:
         """A plain name and description match; the real search engine is its own module."""
